@@ -1,0 +1,51 @@
+"""Ember: PyTorch's programming model in Python, on NumPy (CPU) and CuPy (NVIDIA GPU).
+
+`import ember as torch` and PyTorch code runs unchanged. This module only re-exports
+torch's top-level names; it imports no optional dependency.
+"""
+from . import _dtype
+from ._device import device, get_default_device, set_default_device
+from ._dtype import (bfloat16, bool, cdouble, cfloat, complex64, complex128, double, dtype,
+                     float, float16, float32, float64, get_default_dtype, half, int, int8, int16,
+                     int32, int64, long, promote_types, set_default_dtype, short, uint8)
+from ._tensor import Size, Tensor
+from ._creation import (arange, as_tensor, asarray, complex, empty, empty_like, eye, from_dlpack,
+                        from_numpy, full, full_like, linspace, logspace, ones, ones_like, range,
+                        scalar_tensor, tensor, tril_indices, triu_indices, zeros, zeros_like)
+from .random import (Generator, bernoulli, default_generator, get_rng_state, initial_seed,
+                     manual_seed, multinomial, normal, poisson, rand, rand_like, randint,
+                     randint_like, randn, randn_like, randperm, seed, set_rng_state)
+from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
+                                 is_inference_mode_enabled, no_grad, set_grad_enabled)
+from .ops import *  # noqa: F401,F403 - every public op under its torch name
+from . import autograd, ops, random  # noqa: F401
+
+__version__ = "0.1.0"
+
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input):
+    return input.dtype.is_floating_point
+
+
+def is_complex(input):
+    return input.dtype.is_complex
+
+
+def numel(input):
+    return input.numel()
+
+
+def result_type(tensor1, tensor2):
+    ts = [t for t in (tensor1, tensor2) if isinstance(t, Tensor)]
+    ss = [s for s in (tensor1, tensor2) if not isinstance(s, Tensor)]
+    return _dtype.result_type(ts, ss)
+
+
+def can_cast(from_, to):
+    from .ops.inplace import _can_cast
+    return _can_cast(from_, to)

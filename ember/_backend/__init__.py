@@ -1,0 +1,1 @@
+"""Kernels whose code differs between NumPy and CuPy, one module each, same function names."""

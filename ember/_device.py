@@ -1,0 +1,137 @@
+"""torch.device, and the one place where NumPy or CuPy is chosen.
+
+`device.xp` is the array module and `device.ext` the module of the few kernels where
+NumPy and CuPy differ (`ember/_backend/`). CuPy is imported on first use, never by
+`import ember`.
+"""
+import functools
+
+import numpy
+
+from ._backend import numpy_ext
+
+
+@functools.cache
+def _cupy():
+    try:
+        import cupy
+    except ImportError:
+        raise RuntimeError(
+            "device 'cuda' needs CuPy and an NVIDIA GPU: pip install 'ember[cuda]' "
+            "(or cupy-cuda13x for CUDA 13)") from None
+    return cupy
+
+
+@functools.cache
+def _cupy_ext():
+    from ._backend import cupy_ext
+    return cupy_ext
+
+
+class device:
+    """A device: `device('cpu')`, `device('cuda')`, `device('cuda:1')`, `device('cuda', 1)`."""
+
+    __slots__ = ("type", "index", "xp", "ext", "__weakref__")
+
+    def __new__(cls, type, index=None):  # noqa: A002 - torch's argument name
+        if isinstance(type, device):
+            return type
+        if isinstance(type, int) and index is None:  # torch accepts a bare ordinal for cuda
+            type, index = "cuda", type
+        if not isinstance(type, str):
+            raise TypeError(f"device() received an invalid combination of arguments: {type!r}")
+        if ":" in type:
+            if index is not None:
+                raise RuntimeError(f"type (string) must not include an index because index was "
+                                   f"passed explicitly: {type}")
+            type, _, idx = type.partition(":")
+            if not idx.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
+            index = int(idx)
+        if type not in ("cpu", "cuda"):
+            raise RuntimeError(
+                f"Expected one of cpu, cuda device type at start of device string: {type}")
+        if index is not None and index < 0:
+            raise RuntimeError(f"Device index must not be negative, got {index}")
+        key = (type, index)
+        cached = _DEVICES.get(key)
+        if cached is not None:
+            return cached
+        self = object.__new__(cls)
+        self.type, self.index = key
+        if type == "cpu":
+            self.xp, self.ext = numpy, numpy_ext
+        _DEVICES[key] = self
+        return self
+
+    def __getattr__(self, name):
+        # Only reached for a cuda device's xp/ext before first use: import CuPy now.
+        if name == "xp":
+            self.xp = _cupy()
+            return self.xp
+        if name == "ext":
+            self.ext = _cupy_ext()
+            return self.ext
+        raise AttributeError(f"'torch.device' object has no attribute '{name}'")
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and self.type == other.type and self.index == other.index
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    def __repr__(self):
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __reduce__(self):
+        return (device, (self.type, self.index))
+
+    # context manager: `with ember.device('cuda'):` sets the default device of creation ops
+    def __enter__(self):
+        _default_stack.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        _default_stack.pop()
+
+
+_DEVICES = {}
+cpu = device("cpu")
+_default_stack = [cpu]
+
+
+def get_default_device():
+    return _default_stack[-1]
+
+
+def set_default_device(d):
+    _default_stack[0] = cpu if d is None else device(d)
+
+
+def canonical(d):
+    """The device a tensor is placed on: None means the default; 'cuda' means the current GPU."""
+    if d is None:
+        d = _default_stack[-1]
+    elif not isinstance(d, device):
+        d = device(d)
+    if d.type == "cuda" and d.index is None:
+        d = device("cuda", current_cuda_index())
+    return d
+
+
+def current_cuda_index():
+    return _cupy().cuda.runtime.getDevice()
+
+
+def device_of_array(array):
+    """The device an array lives on, for arrays handed in by the user (from_dlpack, as_tensor)."""
+    if isinstance(array, numpy.ndarray):
+        return cpu
+    return device("cuda", array.device.id)

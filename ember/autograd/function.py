@@ -1,0 +1,476 @@
+"""Op (the base of every differentiable primitive), its per-call context Node, and the
+public `Function` that users subclass.
+
+`Op.apply` is the one choke point every operation passes through: it checks devices,
+applies torch's type promotion, runs the forward on raw arrays, and links the result
+into the graph when a gradient is needed. Cross-cutting behaviour (anomaly mode,
+autocast, tracing) hooks in here and nowhere else.
+
+The context passed to `forward`/`backward` is the graph node itself (`grad_fn`), as in
+torch, where `ctx` of a custom Function is its backward node.
+"""
+import itertools
+import traceback
+
+import numpy
+
+from .. import _dtype
+from .._device import cpu
+from . import grad_mode
+
+_grad_state = grad_mode.state
+_seq = itertools.count()
+Tensor = None  # set by ember._tensor once the class exists (import cycle)
+make_tensor = None
+
+# numpy dtypes whose tensors can carry gradients (floating and complex)
+_DIFFERENTIABLE = {numpy.dtype(n) for n in ("float16", "float32", "float64", "complex64",
+                                              "complex128")}
+
+
+class _Hooks:
+    """Cross-cutting behaviour switched on at run time; `active` is the one flag Op.apply reads."""
+    active = False
+    anomaly = False
+    anomaly_check_nan = True
+    autocast = None     # callable(op_cls, arrays) -> arrays, set by ember.amp
+    tracer = None       # callable(op_cls, args, attrs, result), set by ember.jit
+
+    @classmethod
+    def refresh(cls):
+        cls.active = bool(cls.anomaly or cls.autocast or cls.tracer)
+
+
+hooks = _Hooks
+
+
+def register_bfloat16(np_dtype):
+    _DIFFERENTIABLE.add(np_dtype)
+
+
+class Node:
+    """One recorded operation: the `ctx` of forward/backward and the `grad_fn` of its outputs."""
+
+    __slots__ = ("op", "xp", "ext", "device", "needs_input_grad", "next_functions",
+                 "input_meta", "out_meta", "seq", "_save_idx", "_saved", "_saved_versions",
+                 "_save_out", "_out_arrays", "_out_vcs", "_out_versions", "_freed",
+                 "_pre_hooks", "_post_hooks", "_trace", "__dict__", "__weakref__")
+
+    def __init__(self, op, device):
+        self.op = op
+        self.device = device
+        self.xp = device.xp
+        self.ext = device.ext
+        self._save_idx = None
+        self._save_out = False
+        self._saved = None
+        self._pre_hooks = None
+        self._post_hooks = None
+        self._freed = False
+        self._trace = None
+
+    # ---- saving, declared in forward by index (Chainer's retain_inputs / retain_outputs)
+    def save_inputs(self, *indices):
+        self._save_idx = indices
+
+    def save_output(self):
+        self._save_out = True
+
+    @property
+    def inputs(self):
+        """The saved inputs (Tensors with their history); checked against in-place changes."""
+        self._check_saved()
+        for t, v in zip(self._saved, self._saved_versions):
+            if v is not None and t._vc[0] != v:
+                raise _modified_error(t, v, self)
+        return self._saved
+
+    @property
+    def output(self):
+        return self.outputs[0]
+
+    @property
+    def outputs(self):
+        self._check_saved()
+        outs = []
+        for i, (a, vc, v) in enumerate(zip(self._out_arrays, self._out_vcs, self._out_versions)):
+            if vc[0] != v:
+                raise _modified_error(None, v, self, vc[0])
+            t = make_tensor(a, self.device, self.out_meta is not None and a.dtype in _DIFFERENTIABLE,
+                            self, i)
+            t._vc = vc
+            outs.append(t)
+        return outs
+
+    def _check_saved(self):
+        if self._freed:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (or directly access saved "
+                "tensors after they have already been freed). Saved intermediate values of the "
+                "graph are freed when you call .backward() or autograd.grad(). Specify "
+                "retain_graph=True if you need to backward through the graph a second time or "
+                "if you need to access saved tensors after calling backward.")
+
+    def release(self):
+        """Free what backward needed (called after backward unless retain_graph)."""
+        if self._saved is not None or self._save_out:
+            self._freed = True
+            self._saved = None
+            self._out_arrays = None
+
+    # ---- the grad_fn face
+    def name(self):
+        return self.op.__name__ + "Backward0"
+
+    def register_hook(self, fn):
+        if self._post_hooks is None:
+            self._post_hooks = []
+        self._post_hooks.append(fn)
+        return _RemovableHandle(self._post_hooks, fn)
+
+    def register_prehook(self, fn):
+        return self._add_pre_hook(None, fn)
+
+    def _add_pre_hook(self, output_nr, fn):
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        entry = (output_nr, fn)
+        self._pre_hooks.append(entry)
+        return _RemovableHandle(self._pre_hooks, entry)
+
+    @property
+    def metadata(self):
+        return self.__dict__
+
+    def __repr__(self):
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    def __call__(self, *grads):
+        return self.op.backward(self, *grads)
+
+
+class AccumulateGrad:
+    """The graph node of a leaf tensor that requires grad: gradients arriving here go to .grad."""
+
+    __slots__ = ("variable", "next_functions", "seq", "_pre_hooks", "_post_hooks", "__weakref__")
+
+    def __init__(self, variable):
+        self.variable = variable
+        self.next_functions = ()
+        self.seq = -1  # leaves run last
+        self._pre_hooks = None
+        self._post_hooks = None
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+class _RemovableHandle:
+    def __init__(self, container, item):
+        self._container, self._item = container, item
+
+    def remove(self):
+        try:
+            self._container.remove(self._item)
+        except ValueError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _modified_error(t, saved_version, node, now=None):
+    if now is None:
+        now = t._vc[0]
+    what = f"[{t.type_name()} {list(t.shape)}]" if t is not None else "an output"
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: {what}, which is output 0 of {node.name()}, is at version {now}; expected "
+        f"version {saved_version} instead. Hint: the backtrace further above can show the "
+        "operation that failed to compute its gradient. The variable in question was changed "
+        "in there or anywhere later. Good luck!")
+
+
+def device_mismatch(a, b):
+    return RuntimeError(
+        "Expected all tensors to be on the same device, but found at least two devices, "
+        f"{a} and {b}!")
+
+
+def _edge(t):
+    fn = t.grad_fn
+    if fn is not None:
+        return (fn, t._output_nr)
+    return (t._accumulator(), 0)
+
+
+def _promote(args, tensors, has_scalar, mode):
+    """Arrays for forward, cast to the dtype torch's promotion picks; scalars stay Python."""
+    first = tensors[0].data.dtype
+    same = True
+    for t in tensors:
+        if t.data.dtype is not first:
+            same = False
+            break
+    if same:
+        target = _dtype.from_numpy(first)
+        if has_scalar:
+            cat = _dtype.category(target)
+            for a in args:
+                if a is not None and not isinstance(a, Tensor) and \
+                        _dtype.category(_dtype.scalar_dtype(a)) > cat:
+                    target = _dtype.result_type(tensors, [a for a in args if a is not None and
+                                                          not isinstance(a, Tensor)])
+                    break
+    else:
+        target = _dtype.result_type(tensors, [a for a in args if a is not None and
+                                              not isinstance(a, Tensor)] if has_scalar else ())
+    if mode == "float" and not _dtype.is_float_like(target):
+        target = _dtype.get_default_dtype()
+    np_target = target.np
+    out = []
+    for a in args:
+        if isinstance(a, Tensor):
+            d = a.data
+            out.append(d if d.dtype is np_target else d.astype(np_target))
+        elif a is None or type(a) is bool or _dtype.category(_dtype.scalar_dtype(a)) <= \
+                _dtype.category(target):
+            out.append(a)
+        else:
+            out.append(np_target.type(a))
+    return out
+
+
+class Op:
+    """Base of every differentiable primitive (see ember/ops/).
+
+    forward(ctx, *arrays, **attrs) -> array or tuple of arrays; works on xp arrays.
+    backward(ctx, *grads) -> one gradient (a Tensor) or None per positional input; works on
+    ember Tensors with ember ops, so it is itself differentiable.
+
+    Class attributes:
+      promote: "common" casts tensor inputs to torch's result dtype; "float" does too and
+        turns integer results into the default float dtype; None passes arrays unchanged.
+      view: the output shares memory (and the version counter) with input 0.
+      differentiable_outputs: how many leading outputs carry gradients (None: all).
+    """
+
+    promote = "common"
+    view = False
+    differentiable_outputs = None
+
+    @staticmethod
+    def forward(ctx, *args, **attrs):
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *args, **attrs):
+        dev = None
+        tensors = []
+        has_scalar = False
+        needs_grad = False
+        for a in args:
+            if isinstance(a, Tensor):
+                d = a.device
+                if dev is None:
+                    dev = d
+                elif d is not dev:
+                    raise device_mismatch(dev, d)
+                tensors.append(a)
+                if a.requires_grad:
+                    needs_grad = True
+            elif a is not None:
+                has_scalar = True
+        if dev is None:
+            dev = cpu
+        if cls.promote is None or not tensors:
+            arrays = [a.data if isinstance(a, Tensor) else a for a in args]
+        else:
+            arrays = _promote(args, tensors, has_scalar, cls.promote)
+        if hooks.active:
+            if hooks.autocast is not None:
+                arrays = hooks.autocast(cls, arrays)
+        ctx = Node(cls, dev)
+        link = needs_grad and _grad_state.enabled
+        if link:
+            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        else:
+            ctx.needs_input_grad = (False,) * len(args)
+        out = cls.forward(ctx, *arrays, **attrs)
+        result = _wrap(cls, ctx, out, args, link)
+        if hooks.active:
+            _after_apply(cls, ctx, args, attrs, result, link)
+        return result
+
+
+def _wrap(cls, ctx, out, args, link):
+    dev = ctx.device  # forward may move it (ToDevice)
+    nd = dev.xp.ndarray
+    if type(out) is tuple:
+        multi = True
+        outs = out
+    else:
+        multi = False
+        outs = (out,)
+    ndiff = cls.differentiable_outputs
+    results = []
+    any_linked = False
+    for i, a in enumerate(outs):
+        if type(a) is not nd:
+            a = dev.xp.asarray(a)
+        linked = link and (ndiff is None or i < ndiff) and a.dtype in _DIFFERENTIABLE
+        t = make_tensor(a, dev, linked, ctx if linked else None, i)
+        any_linked |= linked
+        results.append(t)
+    if cls.view:
+        base = args[0]
+        for t in results:
+            t._vc = base._vc
+            t._base = base._base if base._base is not None else base
+    if any_linked:
+        ctx.seq = next(_seq)
+        needs = ctx.needs_input_grad
+        ctx.next_functions = tuple(_edge(a) if n else (None, 0) for a, n in zip(args, needs))
+        ctx.input_meta = tuple((a.shape, a.dtype) if n else None for a, n in zip(args, needs))
+        ctx.out_meta = tuple((t.shape, t.dtype) for t in results)
+        if ctx._save_idx is not None:
+            saved = tuple(args[i] for i in ctx._save_idx)
+            ctx._saved = saved
+            ctx._saved_versions = tuple(t._vc[0] if isinstance(t, Tensor) else None
+                                        for t in saved)
+        if ctx._save_out:
+            ctx._out_arrays = tuple(t.data for t in results)
+            ctx._out_vcs = tuple(t._vc for t in results)
+            ctx._out_versions = tuple(t._vc[0] for t in results)
+    else:
+        ctx.out_meta = None
+    return tuple(results) if multi else results[0]
+
+
+def _after_apply(cls, ctx, args, attrs, result, link):
+    if hooks.anomaly:
+        if link:
+            ctx._trace = traceback.extract_stack()[:-3]
+        outs = result if isinstance(result, tuple) else (result,)
+        for i, t in enumerate(outs):
+            if t.dtype.is_floating_point and bool(t.device.xp.isnan(t.data).any()):
+                raise RuntimeError(
+                    f"Function '{cls.__name__}' returned nan values in its {i}th output "
+                    f"(forward pass).\n{_where(traceback.extract_stack()[:-3])}")
+    if hooks.tracer is not None:
+        hooks.tracer(cls, args, attrs, result)
+
+
+def _where(stack):
+    """The innermost user frame of a creation stack, for anomaly messages."""
+    frames = [f for f in stack if "/ember/" not in f.filename.replace("\\", "/")]
+    f = frames[-1] if frames else stack[-1]
+    return f'  File "{f.filename}", line {f.lineno}, in {f.name}\n    {f.line}'
+
+
+# ---------------------------------------------------------------- public custom Function
+
+class FunctionCtx(Node):
+    """The ctx of a user-defined Function."""
+
+    __slots__ = ()
+
+    def save_for_backward(self, *tensors):
+        self._saved = tensors
+        self._saved_versions = tuple(t._vc[0] if t is not None else 0 for t in tensors)
+
+    @property
+    def saved_tensors(self):
+        self._check_saved()
+        if self._saved is None:
+            return ()
+        for t, v in zip(self._saved, self._saved_versions):
+            if t is not None and t._vc[0] != v:
+                raise _modified_error(t, v, self)
+        return self._saved
+
+    def mark_non_differentiable(self, *tensors):
+        self.__dict__.setdefault("_non_diff", set()).update(id(t) for t in tensors)
+
+    def mark_dirty(self, *tensors):
+        self.__dict__["_dirty"] = tensors
+
+    def set_materialize_grads(self, value):
+        self.__dict__["materialize_grads"] = value
+
+    def release(self):
+        if self._saved is not None:
+            self._freed = True
+            self._saved = None
+
+
+class Function:
+    """torch.autograd.Function: subclass with static forward(ctx, ...) and backward(ctx, ...).
+
+    forward gets the arguments as given (Tensors with their history) and runs with grad
+    disabled; backward gets one gradient per output and returns one per forward argument.
+    """
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom "
+                                  "autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise NotImplementedError("You must implement either the backward or vjp method for "
+                                  "your custom autograd.Function to use it with backward mode AD.")
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        dev = None
+        for a in args:
+            if isinstance(a, Tensor):
+                if dev is None:
+                    dev = a.device
+                elif a.device is not dev:
+                    raise device_mismatch(dev, a.device)
+        ctx = FunctionCtx(cls, dev or cpu)
+        needs = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        ctx.needs_input_grad = needs
+        with grad_mode.no_grad():
+            out = cls.forward(ctx, *args, **kwargs)
+        link = any(needs) and _grad_state.enabled
+        multi = isinstance(out, tuple)
+        outs = out if multi else (out,)
+        non_diff = ctx.__dict__.get("_non_diff", ())
+        dirty = {id(t) for t in ctx.__dict__.get("_dirty", ())}
+        results = []
+        for i, o in enumerate(outs):
+            if isinstance(o, Tensor):
+                if id(o) in dirty:
+                    o._vc[0] += 1
+                elif any(o is a for a in args) or o.grad_fn is not None or o._base is not None:
+                    # an input returned as is, or a view: give the output an identity of its own
+                    o = o._alias()
+                if link and id(outs[i]) not in non_diff and o.data.dtype in _DIFFERENTIABLE:
+                    o.grad_fn, o._output_nr, o.requires_grad = ctx, i, True
+            results.append(o)
+        ctx.out_meta = tuple((o.shape, o.dtype) if isinstance(o, Tensor) else None
+                             for o in results)
+        if link:
+            ctx.seq = next(_seq)
+            ctx.next_functions = tuple(_edge(a) if n else (None, 0) for a, n in zip(args, needs))
+            ctx.input_meta = tuple((a.shape, a.dtype) if n else None for a, n in zip(args, needs))
+            if hooks.anomaly:
+                ctx._trace = traceback.extract_stack()[:-1]
+        return tuple(results) if multi else results[0]
+
+
+def once_differentiable(fn):
+    return fn

@@ -1,0 +1,18 @@
+"""Every operation, by family. Each family lists its torch-public functions in __all__;
+ember/__init__.py re-exports those, and Tensor's methods reach everything through here."""
+from . import copy, elementwise, indexing, inplace, linalg, nn, reduction, shape
+from .copy import *  # noqa: F401,F403
+from .elementwise import *  # noqa: F401,F403
+from .indexing import *  # noqa: F401,F403
+from .linalg import *  # noqa: F401,F403
+from .nn import *  # noqa: F401,F403
+from .reduction import *  # noqa: F401,F403
+from .shape import *  # noqa: F401,F403
+# internal entry points used by Tensor methods (not part of torch's top-level namespace)
+from .copy import address, copy_, to, to_numpy  # noqa: F401
+from .indexing import getitem, setitem  # noqa: F401
+from .inplace import fill_diagonal_, fill_random_, inplace  # noqa: F401
+from .shape import canonical_dim, canonical_dims, view  # noqa: F401
+
+__all__ = (copy.__all__ + elementwise.__all__ + indexing.__all__ + linalg.__all__ + nn.__all__ +
+           reduction.__all__ + shape.__all__)

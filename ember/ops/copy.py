@@ -1,0 +1,138 @@
+"""Copies and conversions: dtype casts, device moves, clone, copy_, fill_."""
+from .. import _dtype
+from .._device import canonical
+from .._tensor import Tensor, make_tensor
+from ..autograd.function import Op
+
+__all__ = ["clone", "fill_", "detach"]
+
+
+class Cast(Op):
+    promote = None
+
+    @staticmethod
+    def forward(ctx, x, *, dtype):
+        ctx.src_dtype = _dtype.from_numpy(x.dtype)
+        return x.astype(dtype.np)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.to(ctx.src_dtype)
+
+
+class ToDevice(Op):
+    promote = None
+
+    @staticmethod
+    def forward(ctx, x, *, device):
+        ctx.src_device = ctx.device
+        ctx.device = device  # the result lives on the target device
+        if device.type == "cpu":
+            return ctx.ext.to_numpy(x)
+        with device.xp.cuda.Device(device.index):
+            return device.xp.asarray(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.to(ctx.src_device)
+
+
+def _parse_to(args, kwargs):
+    device = kwargs.pop("device", None)
+    dtype = kwargs.pop("dtype", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    for a in args:
+        if isinstance(a, _dtype.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype, device = a.dtype, a.device
+        elif isinstance(a, bool):
+            pass  # non_blocking / copy given positionally
+        elif a is not None:
+            device = a
+    return (canonical(device) if device is not None else None), dtype, copy
+
+
+def to(input, *args, **kwargs):
+    """Tensor.to(dtype) / to(device) / to(device, dtype) / to(other): self when nothing changes."""
+    device, dtype, copy = _parse_to(args, dict(kwargs))
+    out = input
+    if dtype is not None and dtype is not input.dtype:
+        out = Cast.apply(out, dtype=dtype)
+    if device is not None and device != input.device:
+        out = _to_device(out, device)
+    if copy and out is input:
+        out = clone(input)
+    return out
+
+
+def _to_device(t, device):
+    if device.type == "cuda":
+        device.xp  # noqa: B018 - raises the clear 'needs CuPy' error early
+    return ToDevice.apply(t, device=device)
+
+
+class Clone(Op):
+    promote = None
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+def clone(input, *, memory_format=None):
+    return Clone.apply(input)
+
+
+def detach(input):
+    return input.detach()
+
+
+def to_numpy(t):
+    """The NumPy array of a tensor on any device (a copy for GPU tensors)."""
+    return t.device.ext.to_numpy(t.data)
+
+
+def address(array):
+    return array.__array_interface__["data"][0] if hasattr(array, "__array_interface__") else \
+        array.data.ptr
+
+
+def copy_(self, src):
+    """self.copy_(src): src broadcast, cast and moved into self's memory (differentiable)."""
+    from .inplace import inplace
+    if not isinstance(src, Tensor):
+        src = make_tensor(self.device.xp.asarray(src), self.device)
+    if src.device != self.device:
+        src = src.to(self.device)
+    return inplace(self, _take_src, src, allow_cast=True)
+
+
+def _take_src(self, src):
+    from .shape import expand
+    out = src if src.shape == self.shape else expand(src, self.shape)
+    return out.to(self.dtype)
+
+
+def fill_(self, value):
+    from .inplace import inplace
+    if isinstance(value, Tensor) and value.ndim != 0:
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                           f"{value.ndim} dimensions.")
+    return inplace(self, _filled, value, allow_cast=True)
+
+
+def _filled(self, value):
+    from .shape import expand
+    if isinstance(value, Tensor):
+        return expand(value.to(self.dtype), self.shape)
+    x = self.device.xp.full(self.shape, value, self.data.dtype)
+    return make_tensor(x, self.device)
