@@ -5,10 +5,16 @@ NumPy and CuPy differ (`ember/_backend/`). CuPy is imported on first use, never 
 `import ember`.
 """
 import functools
+import re
 
 import numpy
 
 from ._backend import numpy_ext
+
+
+# torch's grammar: a type of letters and underscores, then optionally ':' and an index
+# without leading zeros
+_DEVICE_STRING = re.compile(r"^([a-zA-Z_]+)(?::([1-9]\d*|0))?$")
 
 
 @functools.cache
@@ -40,19 +46,22 @@ class device:
             type, index = "cuda", type
         if not isinstance(type, str):
             raise TypeError(f"device() received an invalid combination of arguments: {type!r}")
-        if ":" in type:
+        if not type:
+            raise RuntimeError("Device string must not be empty")
+        parsed = _DEVICE_STRING.match(type)
+        if parsed is None:
+            raise RuntimeError(f"Invalid device string: '{type}'")
+        if parsed.group(2) is not None:
             if index is not None:
                 raise RuntimeError(f"type (string) must not include an index because index was "
                                    f"passed explicitly: {type}")
-            type, _, idx = type.partition(":")
-            if not idx.isdigit():
-                raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
-            index = int(idx)
+            index = int(parsed.group(2))
+        type = parsed.group(1)
         if type not in ("cpu", "cuda"):
             raise RuntimeError(
                 f"Expected one of cpu, cuda device type at start of device string: {type}")
         if index is not None and index < 0:
-            raise RuntimeError(f"Device index must not be negative, got {index}")
+            raise RuntimeError("Device index must not be negative")
         key = (type, index)
         cached = _DEVICES.get(key)
         if cached is not None:
@@ -75,9 +84,10 @@ class device:
         raise AttributeError(f"'torch.device' object has no attribute '{name}'")
 
     def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
-        return isinstance(other, device) and self.type == other.type and self.index == other.index
+        # torch compares devices with devices only: device('cpu') == 'cpu' is False
+        if not isinstance(other, device):
+            return NotImplemented
+        return self.type == other.type and self.index == other.index
 
     def __hash__(self):
         return hash((self.type, self.index))

@@ -41,6 +41,10 @@ class dtype:
     def to_real(self):
         return {complex64: float32, complex128: float64}.get(self, self)
 
+    def to_complex(self):
+        # torch gives complex32 for float16; ember has no complex32, so the next one up
+        return complex128 if self is float64 or self is complex128 else complex64
+
     def __repr__(self):
         return "torch." + self.name  # torch prints its module name; code compares reprs
 
@@ -56,7 +60,11 @@ def _bfloat16_numpy():
         raise RuntimeError(
             "bfloat16 tensors need the ml_dtypes package: pip install 'ember[bfloat16]'"
         ) from None
-    return numpy.dtype(ml_dtypes.bfloat16)
+    np_dtype = numpy.dtype(ml_dtypes.bfloat16)
+    # bfloat16 is a floating type: its tensors may require grad, as in torch
+    from .autograd.function import register_bfloat16
+    register_bfloat16(np_dtype)
+    return np_dtype
 
 
 bool = dtype("bool", "bool", 1, _BOOL, False)  # noqa: A001 - torch's name
@@ -94,11 +102,15 @@ def from_numpy(np_dtype):
         pass
     np_dtype = numpy.dtype(np_dtype)
     if np_dtype.name == "bfloat16":
+        bfloat16.np  # noqa: B018 - registers ml_dtypes' bfloat16 on first sight
         return bfloat16
     if np_dtype in _FROM_NUMPY:
         return _FROM_NUMPY[np_dtype]
+    # torch 2.13 also takes uint16/32/64 as limited dtypes (almost no ops); ember does not
+    # have them, so they are refused here like object and string arrays.
     raise TypeError(
-        f"can't convert np.ndarray of type numpy.{np_dtype.name}. The only supported types "
+        f"can't convert np.ndarray of type numpy.{np_dtype.type.__name__}. The only supported "
+        "types "
         "are: float64, float32, float16, complex64, complex128, int64, int32, int16, int8, "
         "uint8, and bool.")
 
@@ -114,7 +126,7 @@ def get_default_dtype():
 
 def set_default_dtype(d):
     if not isinstance(d, dtype) or d not in (float16, bfloat16, float32, float64):
-        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+        raise TypeError("only floating-point types are supported as the default type")
     _default[0] = d
 
 
@@ -159,7 +171,9 @@ def _combine_categories(higher, lower):
     if higher._category >= _FLOAT and higher._category >= lower._category:
         return higher
     if lower._category == _COMPLEX:
-        return (complex128 if higher is float64 else complex64) if higher._category == _FLOAT else lower
+        if higher._category == _FLOAT:
+            return complex128 if higher is float64 else complex64
+        return lower
     if higher is bool or lower._category == _FLOAT:
         return promote_types(higher, lower)
     return higher
@@ -206,3 +220,65 @@ def is_float_like(d):
 
 def category(d):
     return d._category
+
+
+# ---------------------------------------------------------------- finfo / iinfo
+
+class finfo:
+    """torch.finfo: machine limits of a floating dtype (complex dtypes give their real part)."""
+
+    def __init__(self, type=None):  # noqa: A002 - torch's argument name
+        d = _default[0] if type is None else type
+        if not isinstance(d, dtype) or d._category < _FLOAT:
+            raise TypeError("torch.finfo() requires a floating point input type. Use "
+                            "torch.iinfo to handle 'torch.finfo'")
+        d = d.to_real()
+        if d is bfloat16:
+            import ml_dtypes
+            info = ml_dtypes.finfo(ml_dtypes.bfloat16)
+        else:
+            info = numpy.finfo(d.np)
+        self.bits = d.itemsize * 8
+        self.eps = _pyfloat(info.eps)
+        self.max = _pyfloat(info.max)
+        self.min = _pyfloat(info.min)
+        self.tiny = self.smallest_normal = _pyfloat(info.smallest_normal)
+        self.resolution = _pyfloat(10.0 ** -_pyint(info.precision))
+        self.dtype = d.name
+
+    def __eq__(self, other):
+        return isinstance(other, finfo) and self.dtype == other.dtype
+
+    def __hash__(self):
+        return hash(("finfo", self.dtype))
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution:.6g}, min={self.min:.6g}, "
+                f"max={self.max:.6g}, eps={self.eps:.6g}, "
+                f"smallest_normal={self.smallest_normal:.6g}, tiny={self.tiny:.6g}, "
+                f"dtype={self.dtype})")
+
+
+class iinfo:
+    """torch.iinfo: the range of an integer dtype."""
+
+    def __init__(self, type):  # noqa: A002 - torch's argument name
+        if type is bool:
+            raise TypeError("torch.bool is not supported by torch.iinfo")
+        if not isinstance(type, dtype) or type._category != _INT:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo "
+                            "to handle 'torch.iinfo'")
+        info = numpy.iinfo(type.np)
+        self.bits = type.itemsize * 8
+        self.max = _pyint(info.max)
+        self.min = _pyint(info.min)
+        self.dtype = type.name
+
+    def __eq__(self, other):
+        return isinstance(other, iinfo) and self.dtype == other.dtype
+
+    def __hash__(self):
+        return hash(("iinfo", self.dtype))
+
+    def __repr__(self):
+        return f"iinfo(min={self.min:.6g}, max={self.max:.6g}, dtype={self.dtype})"

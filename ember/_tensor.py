@@ -2,6 +2,7 @@
 
 Every method is a thin call into `ember.ops`; the work and the derivatives live there.
 """
+import operator
 import weakref
 
 import numpy
@@ -16,6 +17,16 @@ _NP_DIFFERENTIABLE = _function._DIFFERENTIABLE
 
 class Size(tuple):
     """torch.Size: a tuple of ints that prints as torch.Size([...])."""
+
+    def __new__(cls, sizes=()):
+        try:
+            return tuple.__new__(cls, map(operator.index, sizes))
+        except TypeError:
+            for i, s in enumerate(sizes):
+                if not hasattr(s, "__index__"):
+                    raise TypeError(f"torch.Size() takes an iterable of 'int' (item {i} is "
+                                    f"'{type(s).__name__}')") from None
+            raise
 
     def __repr__(self):
         return f"torch.Size({list(self)})"
@@ -66,13 +77,8 @@ class Tensor:
 
     # torch.Tensor(2, 3) is an uninitialised float tensor; torch.Tensor([1, 2]) copies data.
     def __new__(cls, *args, device=None):
-        from ._creation import empty, tensor
-        if len(args) == 1 and not isinstance(args[0], (int, numpy.integer)):
-            src = args[0]
-            t = src if isinstance(src, Tensor) else tensor(src, dtype=_dtype.get_default_dtype(),
-                                                           device=device)
-        else:
-            t = empty(*args, device=device)
+        from ._creation import _legacy_new
+        t = _legacy_new(args, device)
         if cls is Tensor:
             return t
         obj = object.__new__(cls)
@@ -109,11 +115,11 @@ class Tensor:
 
     @property
     def shape(self):
-        return Size(self.data.shape)
+        return tuple.__new__(Size, self.data.shape)  # array shapes are ints: skip the checks
 
     def size(self, dim=None):
         if dim is None:
-            return Size(self.data.shape)
+            return tuple.__new__(Size, self.data.shape)
         return self.data.shape[ops.canonical_dim(dim, self.data.ndim)]
 
     @property
@@ -159,6 +165,9 @@ class Tensor:
     def is_complex(self):
         return self.dtype.is_complex
 
+    def is_signed(self):
+        return self.dtype.is_signed
+
     @property
     def layout(self):
         return "torch.strided"
@@ -181,19 +190,33 @@ class Tensor:
 
     @property
     def output_nr(self):
-        return self._output_nr
+        return self._output_nr if self.grad_fn is not None else 0
 
     def get_device(self):
         return -1 if self.device.type == "cpu" else self.device.index
 
     def stride(self, dim=None):
-        st = tuple(s // self.data.itemsize for s in self.data.strides)
-        return st if dim is None else st[ops.canonical_dim(dim, self.data.ndim)]
+        d = self.data
+        if d.flags.c_contiguous:
+            # torch's strides of a contiguous layout (NumPy may report anything for empty or
+            # size-1 dimensions)
+            st, acc = [], 1
+            for n in reversed(d.shape):
+                st.append(acc)
+                acc *= max(n, 1)
+            st = tuple(reversed(st))
+        else:
+            st = tuple(s // d.itemsize for s in d.strides)
+        return st if dim is None else st[ops.canonical_dim(dim, d.ndim)]
 
     def storage_offset(self):
-        if self._base is None:
-            return 0
-        return (ops.address(self.data) - ops.address(self._base.data)) // self.data.itemsize
+        base = self._base
+        if base is None:
+            base = self.__dict__.get("_storage_base")  # a detach() of a view
+            if base is None:
+                return 0
+        base = base.__dict__.get("_storage_base", base)
+        return (ops.address(self.data) - ops.address(base.data)) // self.data.itemsize
 
     def data_ptr(self):
         return ops.address(self.data)
@@ -245,7 +268,9 @@ class Tensor:
         return self.data
 
     def __array__(self, dtype=None, copy=None):
-        a = ops.to_numpy(self.detach())
+        # torch goes through numpy(): the same errors for tensors that require grad or live
+        # on a GPU
+        a = self.numpy()
         return a if dtype is None else a.astype(dtype, copy=False)
 
     def __dlpack__(self, *args, **kwargs):
@@ -255,10 +280,15 @@ class Tensor:
         return self.data.__dlpack_device__()
 
     def __float__(self):
-        return float(self.item())
+        return float(self._scalar())
 
     def __int__(self):
-        return int(self.item())
+        return int(self._scalar())
+
+    def _scalar(self):
+        if self.data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
 
     def __index__(self):
         if self.dtype.is_floating_point or self.data.size != 1:
@@ -267,11 +297,13 @@ class Tensor:
         return int(self.item())
 
     def __complex__(self):
-        return complex(self.item())
+        return complex(self._scalar())
 
     def __bool__(self):
         if self.data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with "
+                               f"{'no values' if self.data.size == 0 else 'more than one value'}"
+                               " is ambiguous")
         return bool(self.item())
 
     def __len__(self):
@@ -289,12 +321,13 @@ class Tensor:
 
     def __repr__(self, *, tensor_contents=None):
         from ._tensor_str import tensor_repr
-        return tensor_repr(self)
+        return tensor_repr(self, tensor_contents)
 
     def __format__(self, spec):
-        if self.data.ndim == 0 and spec:
+        # torch: a 0-dim plain Tensor formats as its Python number, anything else as object
+        if self.data.ndim == 0 and type(self) is Tensor:
             return self.item().__format__(spec)
-        return object.__format__(self, spec) if spec else repr(self)
+        return object.__format__(self, spec)
 
     def __reduce_ex__(self, proto):
         return (_rebuild, (ops.to_numpy(self.detach()), str(self.device), self.requires_grad))
@@ -302,7 +335,10 @@ class Tensor:
     def __deepcopy__(self, memo):
         if not self.is_leaf:
             raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support "
-                               "the deepcopy protocol at the moment.")
+                               "the deepcopy protocol at the moment.  If you were attempting to "
+                               "deepcopy a module, this may be because of a "
+                               "torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
         new = make_tensor(self.data.copy(), self.device, self.requires_grad)
         if type(self) is not Tensor:
             obj = object.__new__(type(self))
@@ -350,6 +386,12 @@ class Tensor:
     def bool(self):
         return self.to(_dtype.bool)
 
+    def cfloat(self):
+        return self.to(_dtype.complex64)
+
+    def cdouble(self):
+        return self.to(_dtype.complex128)
+
     def type_as(self, other):
         return self.to(other.dtype)
 
@@ -368,14 +410,22 @@ class Tensor:
         return self if self.data.flags.c_contiguous else ops.clone(self)
 
     def detach(self):
+        # shares memory and the version counter, but is not a view for autograd (torch's
+        # detach()._base is None); the storage base is kept only for storage_offset()
         t = make_tensor(self.data, self.device)
         t._vc = self._vc
-        t._base = self._base if self._base is not None else self
+        if self._base is not None:
+            t.__dict__["_storage_base"] = self._base
         return t
 
     def detach_(self):
         if self._base is not None and self._base.requires_grad:
-            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using "
+                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set "
+                "as True, gradients are views of DDP buckets, and hence detach_() cannot be "
+                "called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
         self.grad_fn = None
         self.requires_grad = False
         return self
@@ -389,8 +439,7 @@ class Tensor:
                                    "var.detach().")
             return self
         if requires_grad and self.data.dtype not in _NP_DIFFERENTIABLE:
-            raise RuntimeError("only Tensors of floating point and complex dtype can require "
-                               "gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
         return self
 
@@ -438,15 +487,9 @@ class Tensor:
             return
         if self.__dict__.get("_retains"):
             return
-        self.__dict__["_retains"] = True
-        ref = weakref.ref(self)
-
-        def store(grad):
-            t = ref()
-            if t is not None:
-                g = grad.detach().clone()
-                t._grad = g if t._grad is None else t._grad + g
-        self.grad_fn._add_pre_hook(self._output_nr, store)
+        # the handle, so that an in-place op can move the hook to the tensor's new grad_fn
+        self.__dict__["_retains"] = self.grad_fn._add_pre_hook(
+            self._output_nr, _function._RetainGrad(self))
 
     @property
     def retains_grad(self):
@@ -900,6 +943,151 @@ class Tensor:
     def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
         return ops.nan_to_num(self, nan, posinf, neginf)
 
+    def isreal(self):
+        return ops.isreal(self)
+
+    def positive(self):
+        return ops.positive(self)
+
+    def deg2rad(self):
+        return ops.deg2rad(self)
+
+    def rad2deg(self):
+        return ops.rad2deg(self)
+
+    def sinc(self):
+        return ops.sinc(self)
+
+    def logaddexp2(self, other):
+        return ops.logaddexp2(self, other)
+
+    def bitwise_left_shift(self, other):
+        return ops.bitwise_left_shift(self, other)
+
+    def bitwise_right_shift(self, other):
+        return ops.bitwise_right_shift(self, other)
+
+    @property
+    def real(self):
+        return ops.real(self)
+
+    @property
+    def imag(self):
+        return ops.imag(self)
+
+    # in-place forms of the elementwise family (torch.Tensor has each of these)
+    def exp2_(self):
+        return ops.inplace(self, ops.exp2)
+
+    def sgn_(self):
+        return ops.inplace(self, ops.sgn)
+
+    def asin_(self):
+        return ops.inplace(self, ops.asin)
+
+    def acos_(self):
+        return ops.inplace(self, ops.acos)
+
+    def atan_(self):
+        return ops.inplace(self, ops.atan)
+
+    def sinh_(self):
+        return ops.inplace(self, ops.sinh)
+
+    def cosh_(self):
+        return ops.inplace(self, ops.cosh)
+
+    def asinh_(self):
+        return ops.inplace(self, ops.asinh)
+
+    def acosh_(self):
+        return ops.inplace(self, ops.acosh)
+
+    def atanh_(self):
+        return ops.inplace(self, ops.atanh)
+
+    arcsin_, arccos_, arctan_ = asin_, acos_, atan_
+    arcsinh_, arccosh_, arctanh_ = asinh_, acosh_, atanh_
+
+    def atan2_(self, other):
+        return ops.inplace(self, ops.atan2, other)
+
+    arctan2_ = atan2_
+
+    def erfc_(self):
+        return ops.inplace(self, ops.erfc)
+
+    def erfinv_(self):
+        return ops.inplace(self, ops.erfinv)
+
+    def logit_(self, eps=None):
+        return ops.inplace(self, ops.logit, eps)
+
+    def sinc_(self):
+        return ops.inplace(self, ops.sinc)
+
+    def deg2rad_(self):
+        return ops.inplace(self, ops.deg2rad)
+
+    def rad2deg_(self):
+        return ops.inplace(self, ops.rad2deg)
+
+    def float_power_(self, exponent):
+        # torch computes in double and requires self to be double already
+        if self.dtype is not _dtype.float64 and not self.dtype.is_complex:
+            name = self.type_name().rsplit(".", 1)[-1][:-len("Tensor")]
+            raise RuntimeError(f"the base given to float_power_ has dtype {name} but the "
+                               "operation's result requires dtype Double")
+        return ops.inplace(self, ops.float_power, exponent)
+
+    def hypot_(self, other):
+        return ops.inplace(self, ops.hypot, other)
+
+    def xlogy_(self, other):
+        return ops.inplace(self, ops.xlogy, other)
+
+    def copysign_(self, other):
+        return ops.inplace(self, ops.copysign, other)
+
+    def logical_and_(self, other):
+        return ops.inplace(self, ops.logical_and, other)
+
+    def logical_or_(self, other):
+        return ops.inplace(self, ops.logical_or, other)
+
+    def logical_xor_(self, other):
+        return ops.inplace(self, ops.logical_xor, other)
+
+    def bitwise_not_(self):
+        return ops.inplace(self, ops.bitwise_not)
+
+    def bitwise_left_shift_(self, other):
+        return ops.inplace(self, ops.bitwise_left_shift, other)
+
+    def bitwise_right_shift_(self, other):
+        return ops.inplace(self, ops.bitwise_right_shift, other)
+
+    # comparisons in place write 0/1 in self's dtype, as torch
+    def eq_(self, other):
+        return ops.inplace(self, ops.eq, other)
+
+    def ne_(self, other):
+        return ops.inplace(self, ops.ne, other)
+
+    def lt_(self, other):
+        return ops.inplace(self, ops.lt, other)
+
+    def le_(self, other):
+        return ops.inplace(self, ops.le, other)
+
+    def gt_(self, other):
+        return ops.inplace(self, ops.gt, other)
+
+    def ge_(self, other):
+        return ops.inplace(self, ops.ge, other)
+
+    not_equal_, less_, less_equal_, greater_, greater_equal_ = ne_, lt_, le_, gt_, ge_
+
     # ------------------------------------------------------------ reductions
     def sum(self, dim=None, keepdim=False, *, dtype=None):
         return ops.sum(self, dim, keepdim, dtype=dtype)
@@ -1149,6 +1337,18 @@ class Tensor:
     def as_strided(self, size, stride, storage_offset=None):
         return ops.as_strided(self, size, stride, storage_offset)
 
+    def select(self, dim, index):
+        return ops.select(self, dim, index)
+
+    def hsplit(self, indices_or_sections):
+        return ops.hsplit(self, indices_or_sections)
+
+    def vsplit(self, indices_or_sections):
+        return ops.vsplit(self, indices_or_sections)
+
+    def dsplit(self, indices_or_sections):
+        return ops.dsplit(self, indices_or_sections)
+
     # ------------------------------------------------------------ indexing
     def gather(self, dim, index):
         return ops.gather(self, dim, index)
@@ -1248,6 +1448,42 @@ class Tensor:
 
     def inverse(self):
         return ops.linalg_inv(self)
+
+    def vdot(self, other):
+        return ops.vdot(self, other)
+
+    def slogdet(self):
+        return ops.slogdet(self)
+
+    def logdet(self):
+        return ops.logdet(self)
+
+    def pinverse(self, rcond=1e-15):
+        return ops.pinverse(self, rcond)
+
+    def matrix_power(self, n):
+        return ops.matrix_power(self, n)
+
+    def matrix_exp(self):
+        return ops.matrix_exp(self)
+
+    def svd(self, some=True, compute_uv=True):
+        return ops.svd(self, some, compute_uv)
+
+    def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
+        return ops.inplace(self, ops.addmm, mat1, mat2, beta=beta, alpha=alpha)
+
+    def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+        return ops.inplace(self, ops.baddbmm, batch1, batch2, beta=beta, alpha=alpha)
+
+    def addbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+        return ops.inplace(self, ops.addbmm, batch1, batch2, beta=beta, alpha=alpha)
+
+    def addmv_(self, mat, vec, *, beta=1, alpha=1):
+        return ops.inplace(self, ops.addmv, mat, vec, beta=beta, alpha=alpha)
+
+    def addr_(self, vec1, vec2, *, beta=1, alpha=1):
+        return ops.inplace(self, ops.addr, vec1, vec2, beta=beta, alpha=alpha)
 
     # ------------------------------------------------------------ activations (nn-ish)
     def softmax(self, dim, dtype=None):
@@ -1518,14 +1754,29 @@ def _check_grad_assign(t, g):
         raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
                         f"{type(g).__name__}")
     if g.shape != t.shape:
-        raise RuntimeError(f"assigned grad has data of a different size: expected {t.shape}, "
-                           f"got {g.shape}")
+        raise RuntimeError(f"attempting to assign a gradient of size '{list(g.shape)}' to a "
+                           f"tensor of size '{list(t.shape)}'. Please ensure that the gradient "
+                           "and the tensor are the same size")
     if g.dtype is not t.dtype:
-        raise RuntimeError(f"assigned grad has data of a different type: expected {t.dtype}, "
-                           f"got {g.dtype}")
-    if g.device is not t.device:
-        raise RuntimeError(f"assigned grad has data located on a different device: expected "
-                           f"{t.device}, got {g.device}")
+        src = g.type_name().split(".")[-1].replace("Tensor", "")
+        dst = t.type_name().split(".")[-1].replace("Tensor", "")
+        raise RuntimeError(
+            f"attempting to assign a gradient with dtype '{_C_NAMES.get(src, src)}' to a tensor "
+            f"with grad_dtype '{dst}'. The gradient must match the tensor's grad_dtype (defaults "
+            "to the tensor's dtype). You can set the tensor's grad_dtype attribute with a "
+            "specific dtype, or None to allow any dtype. Set grad_dtype with caution. Diverging "
+            "the dtypes of a tensor and its gradient may break downstream systems that assume "
+            "they match.")
+    if g.device != t.device:
+        raise RuntimeError("attempting to assign a gradient located on device with index '"
+                           f"{g.get_device()}' to a tensor located on device with index '"
+                           f"{t.get_device()}'. Please ensure that the gradient and the tensor "
+                           "are on the same device")
+
+
+# torch names the assigned gradient's dtype by its C++ scalar name in this message
+_C_NAMES = {"Float": "float", "Double": "double", "Half": "c10::Half", "BFloat16": "c10::BFloat16",
+            "Long": "long int", "Int": "int", "Bool": "bool"}
 
 
 def _rebuild(array, device, requires_grad):

@@ -18,3 +18,64 @@ def from_numpy(array):
 
 def erf(x):
     return cupyx.scipy.special.erf(x)
+
+
+def scatter_reduce(out, index, values, reduce):
+    """out[index] = reduce(out[index], values) in place, combining repeated indices;
+    reduce is 'sum', 'prod', 'amax' or 'amin'. `index` is a tuple of integer arrays."""
+    if reduce == "sum":
+        cupyx.scatter_add(out, index, values)
+    elif reduce == "amax":
+        cupyx.scatter_max(out, index, values)
+    elif reduce == "amin":
+        cupyx.scatter_min(out, index, values)
+    else:
+        # no scatter-multiply in CuPy: multiply in rounds, each round touching every
+        # position at most once (the k-th repeat of each position in round k)
+        arrays = cupy.broadcast_arrays(*index, values)
+        flat = cupy.ravel_multi_index(tuple(a.reshape(-1) for a in arrays[:-1]), out.shape,
+                                      mode="wrap")
+        vals = arrays[-1].reshape(-1)
+        order = cupy.argsort(flat)
+        flat, vals = flat[order], vals[order]
+        rank = cupy.arange(flat.size) - cupy.searchsorted(flat, flat, side="left")
+        target = out.reshape(-1)
+        for k in range(int(rank.max()) + 1 if flat.size else 0):
+            sel = rank == k
+            target[flat[sel]] *= vals[sel]
+
+
+def _scan(op, x, axis):
+    """Inclusive scan of an associative elementwise op by doubling (log2(n) kernel launches);
+    CuPy's ufunc.accumulate does not cover maximum/minimum/logaddexp."""
+    y = cupy.moveaxis(x, axis, -1).copy()
+    n, step = y.shape[-1], 1
+    while step < n:
+        y[..., step:] = op(y[..., step:], y[..., :-step])
+        step *= 2
+    return cupy.moveaxis(y, -1, axis)
+
+
+def cummax(x, axis):
+    return _scan(cupy.maximum, x, axis)
+
+
+def cummin(x, axis):
+    return _scan(cupy.minimum, x, axis)
+
+
+def logcumsumexp(x, axis):
+    return _scan(cupy.logaddexp, x, axis)
+
+
+def quiet_fp():
+    import contextlib
+    return contextlib.nullcontext()  # CuPy never warns on floating-point exceptions
+
+
+def erfc(x):
+    return cupyx.scipy.special.erfc(x)
+
+
+def erfinv(x):
+    return cupyx.scipy.special.erfinv(x)

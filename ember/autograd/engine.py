@@ -3,11 +3,17 @@
 Nodes run when every gradient flowing into them has arrived (dependency counting), the
 newest first among the ready ones, as torch's engine does. Broadcasting is undone here,
 once, by `sum_to`; op formulas never mention it.
+
+Hooks run in torch's order for each node: the tensor hooks (`Tensor.register_hook`), then
+retain_grad, then (autograd.grad) the gradient is captured, then the node's pre-hooks
+(`grad_fn.register_prehook`), the backward, and its post-hooks.
 """
 import heapq
+import sys
+import warnings
 
 from . import grad_mode
-from .function import AccumulateGrad, _edge, _where, hooks
+from .function import AccumulateGrad, _edge, _RetainGrad, _where, hooks
 
 
 def sum_to(grad, shape):
@@ -39,12 +45,19 @@ def _root_grads(tensors, grad_tensors):
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
                 f"has a shape of {t.shape}.")
+        elif g.dtype is not t.dtype and not t.dtype.is_complex and not g.dtype.is_complex:
+            g = g.to(t.dtype)  # torch casts the seed gradient to the output's dtype
         grads.append(g)
     return grads
 
 
 def _collect(roots, targets):
-    """Dependency counts of every node that can reach a target (all nodes when targets is None)."""
+    """The nodes to visit, their dependency counts, and those whose backward must run.
+
+    Without targets every reachable node is visited and run. With targets (inputs=),
+    only nodes on a path to a target are visited, and a target that leads to no other
+    target is only captured, never run (as torch).
+    """
     order, seen, stack = [], set(), list(roots)
     for r in roots:
         seen.add(r)
@@ -59,17 +72,20 @@ def _collect(roots, targets):
         needed = seen
     else:
         needed = set(targets)
-        # a node is needed when one of its next nodes is: sweep until nothing changes,
-        # newest first, which settles a DAG in one pass in creation order
+        # a node is needed when one of its next nodes is: creation order visits every
+        # node after all of its next nodes, which settles a DAG in one pass
         for node in sorted(order, key=lambda n: n.seq):
             if node not in needed and any(n in needed for n, _ in node.next_functions):
                 needed.add(node)
     deps = {}
+    run = set() if targets is not None else None
     for node in needed:
         for nxt, _ in node.next_functions:
             if nxt is not None and nxt in needed:
                 deps[nxt] = deps.get(nxt, 0) + 1
-    return needed, deps
+                if run is not None:
+                    run.add(node)
+    return needed, deps, run
 
 
 def _add(buffers, node, nr, g):
@@ -86,6 +102,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     """The shared core of Tensor.backward, autograd.backward and autograd.grad.
 
     With accumulate=False (autograd.grad) gradients for `inputs` are returned, not stored.
+    With accumulate=True and inputs, only those tensors (leaves or not) get .grad.
     """
     for i, t in enumerate(tensors):
         if not t.requires_grad:
@@ -99,11 +116,11 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
         capture = {}
         for k, t in enumerate(inputs):
             if not t.requires_grad:
-                raise RuntimeError(f"One of the differentiated Tensors does not require grad")
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
             capture.setdefault(_edge(t), []).append(k)
         targets = {node for node, _ in capture}
     roots = list(dict.fromkeys(node for node, _ in root_edges))
-    needed, deps = _collect(roots, targets)
+    needed, deps, run = _collect(roots, targets)
     buffers = {}
     for (node, nr), g in zip(root_edges, grads):
         if node in needed:
@@ -117,61 +134,125 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
         while heap:
             node = heapq.heappop(heap)[2]
             buf = buffers.pop(node, None)
-            if buf is not None and node._pre_hooks:
-                for nr, fn in list(node._pre_hooks):
-                    if nr is None:
-                        new = fn(tuple(buf))
-                        if new is not None:
-                            buf = list(new)
-                    elif buf[nr] is not None:
-                        new = fn(buf[nr])
-                        if new is not None:
-                            buf[nr] = new
-            if capture is not None and buf is not None:
-                for nr, g in enumerate(buf):
-                    for k in capture.get((node, nr), ()):
-                        results[k] = g
-            if type(node) is AccumulateGrad:
+            leaf = type(node) is AccumulateGrad
+            if buf is not None:
+                if leaf:
+                    if node.variable._hooks and buf[0] is not None:
+                        buf[0] = _run_hooks(node.variable._hooks, buf[0])
+                elif node._pre_hooks:
+                    _tensor_hooks(node._pre_hooks, buf)
+                if capture is not None:
+                    for nr, g in enumerate(buf):
+                        ks = capture.get((node, nr))
+                        if ks is not None and g is not None:
+                            for k in ks:
+                                results[k] = g
+                            if accumulate and not leaf:  # backward(inputs=[non-leaf])
+                                _accumulate_grad(inputs[ks[0]], [g], create_graph, False)
+                    g = None
+                if not leaf and node._pre_hooks:
+                    _node_prehooks(node._pre_hooks, buf)
+            if leaf:
                 if buf is not None and buf[0] is not None and accumulate:
                     if targets is None or node in targets:
-                        _accumulate_grad(node.variable, buf[0], create_graph)
+                        _accumulate_grad(node.variable, buf, create_graph, True)
                 continue
+            if run is not None and node not in run:
+                continue  # a target whose backward leads to no other target
             in_grads = None
             if buf is not None and any(g is not None for g in buf):
                 in_grads = _call_backward(node, buf)
                 if not retain_graph:
                     node.release()
+            buf = None
             for i, (nxt, nr) in enumerate(node.next_functions):
                 if nxt is None or nxt not in needed:
                     continue
-                if in_grads is not None and in_grads[i] is not None:
+                if in_grads is not None:
                     g = in_grads[i]
-                    shape, dt = node.input_meta[i]
-                    if g.shape != shape:
-                        g = sum_to(g, shape)
-                    if g.dtype is not dt:
-                        g = g.to(dt)
-                    _add(buffers, nxt, nr, g)
+                    if g is not None:
+                        shape, dt = node.input_meta[i]
+                        if g.shape != shape:
+                            g = _fit_shape(node, i, g, shape)
+                        if g.dtype is not dt:
+                            g = g.to(dt)
+                        _add(buffers, nxt, nr, g)
                 deps[nxt] -= 1
                 if deps[nxt] == 0:
                     heapq.heappush(heap, (-nxt.seq, id(nxt), nxt))
+            # drop our references: an unshared gradient can then become a leaf's .grad as is
+            in_grads = g = None
     finally:
         grad_mode.state.enabled = prev_mode
     if inputs is not None and not allow_unused and accumulate is False:
         for k, g in enumerate(results):
             if g is None:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been "
-                                   "used in the graph. Set allow_unused=True if this is the "
+                raise RuntimeError(f"The differentiated Tensor at index {k} appears to not have "
+                                   "been used in the graph. Set allow_unused=True if this is the "
                                    "desired behavior.")
     return results
 
 
+def _run_hooks(fns, g):
+    for fn in list(fns):
+        new = fn(g)
+        if new is not None:
+            g = new
+    return g
+
+
+def _tensor_hooks(entries, buf):
+    """Tensor.register_hook hooks of the node's outputs, then retain_grad (always last)."""
+    retains = None
+    for nr, fn in list(entries):
+        if nr is None:
+            continue
+        if type(fn) is _RetainGrad:
+            retains = (retains or []) + [(nr, fn)]
+        elif buf[nr] is not None:
+            new = fn(buf[nr])
+            if new is not None:
+                buf[nr] = new
+    if retains:
+        for nr, fn in retains:
+            if buf[nr] is not None:
+                fn(buf[nr])
+
+
+def _node_prehooks(entries, buf):
+    for nr, fn in list(entries):
+        if nr is None:
+            new = fn(tuple(buf))
+            if new is not None:
+                buf[:] = list(new)
+
+
+def _fit_shape(node, i, g, shape):
+    """Sum a broadcast gradient back to the input's shape; refuse one that cannot be."""
+    gs = g.shape
+    lead = len(gs) - len(shape)
+    if lead < 0 or any(n != 1 and n != gs[lead + j] for j, n in enumerate(shape)):
+        raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - "
+                           f"got {list(gs)} but expected shape compatible with {list(shape)}")
+    return sum_to(g, shape)
+
+
 def _call_backward(node, buf):
-    if any(g is None for g in buf):  # materialise missing output grads as zeros
+    if any(g is None for g in buf) and node.materialize_grads:
+        # a missing output gradient is zero; non-differentiable outputs get none
         from .._creation import zeros
-        buf = [zeros(shape, dtype=dt, device=node.device) if g is None else g
-               for g, (shape, dt) in zip(buf, node.out_meta)]
-    out = node.op.backward(node, *buf)
+        ndiff = getattr(node.op, "differentiable_outputs", None)
+        buf = [zeros(meta[0], dtype=meta[1], device=node.device)
+               if g is None and meta is not None and (ndiff is None or i < ndiff) else g
+               for i, (g, meta) in enumerate(zip(buf, node.out_meta))]
+    if hooks.anomaly:
+        try:
+            out = node.op.backward(node, *buf)
+        except Exception:
+            _warn_trace(node)
+            raise
+    else:
+        out = node.op.backward(node, *buf)
     if not isinstance(out, tuple):
         out = (out,)
     n_in = len(node.next_functions)
@@ -182,31 +263,83 @@ def _call_backward(node, buf):
             raise RuntimeError(f"function {node.name()} returned an incorrect number of "
                                f"gradients (expected {n_in}, got {len(out)})")
     if node._post_hooks:
-        for fn in node._post_hooks:
+        for fn in list(node._post_hooks):
             new = fn(out, tuple(buf))
             if new is not None:
                 out = tuple(new)
-    if hooks.anomaly:
+    if hooks.anomaly and hooks.anomaly_check_nan:
         for i, g in enumerate(out):
-            if g is not None and g.dtype.is_floating_point and bool(g.isnan().any()):
-                where = _where(node._trace) if node._trace else "(no forward trace recorded)"
+            if g is not None and g.data.dtype.kind in "fc" and bool(g.isnan().any()):
+                where = _where(node._trace) if node._trace else "  (no forward trace recorded)"
                 raise RuntimeError(
-                    f"Function '{node.name()}' returned nan values in its {i}th output "
-                    f"(backward pass). The forward call that created it:\n{where}")
+                    f"Function '{node.name()}' returned nan values in its {i}th output. "
+                    f"The forward call that created it:\n{where}")
     return out
 
 
-def _accumulate_grad(var, g, create_graph):
-    for fn in var._hooks or ():
-        new = fn(g)
-        if new is not None:
-            g = new
-    if var._grad is None:
-        # own the memory: g may be shared with another leaf's gradient or an upstream buffer
-        var._grad = g if create_graph else g.detach().clone()
-    elif create_graph or var._grad.grad_fn is not None:
-        var._grad = var._grad + g
+def _warn_trace(node):
+    if node._trace:
+        import traceback
+        trace = "".join(traceback.format_list(node._trace))
+        warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused "
+                      f"the error:\n{trace}", stacklevel=4)
+
+
+def _accumulate_grad(var, buf, create_graph, leaf):
+    g = buf[0]
+    buf[0] = None
+    old = var._grad
+    if old is None:
+        if create_graph:
+            var._grad = g.clone()  # differentiable, and never aliases another tensor's grad
+        elif _stealable(g):
+            var._grad = g
+        else:
+            var._grad = g.detach().clone()
+    elif create_graph or old.grad_fn is not None:
+        var._grad = old + g
     else:
-        var._grad.data += g.data
-    for fn in var._post_acc_hooks or ():
-        fn(var)
+        old.data += g.data  # torch accumulates into the existing .grad in place
+        old._vc[0] += 1
+    if leaf:
+        for fn in var._post_acc_hooks or ():
+            fn(var)
+
+
+# ---- taking a gradient as .grad without a copy (torch's AccumulateGrad "steals" it too)
+
+def _refs(t):
+    return sys.getrefcount(t), sys.getrefcount(t.data)
+
+
+_exclusive_refs = None
+
+
+def _calibrate():
+    """The reference counts of a tensor held by one local and of an array held by one tensor,
+    measured through the same calls as in _stealable (interpreters count differently)."""
+    import numpy
+
+    from .function import make_tensor
+    from .._device import cpu
+    probe = make_tensor(numpy.zeros(1), cpu)
+    return _refs(probe)
+
+
+def _stealable(g):
+    """True when nothing but the engine can reach g or its memory: then it becomes .grad
+    without a copy. A gradient that is a view, is shared (Add's backward passes one tensor
+    to both inputs, a hook kept it, the user passed it in) or aliases saved data is copied."""
+    global _exclusive_refs
+    if _exclusive_refs is None:
+        _exclusive_refs = _calibrate()
+    a = g.data
+    flags = a.flags
+    if not (flags.owndata and flags.c_contiguous and getattr(flags, "writeable", True)):
+        return False
+    if g._base is not None or g.grad_fn is not None or g.requires_grad or g._hooks:
+        return False
+    del a, flags
+    rt, ra = _refs(g)
+    # one more reference to g than the probe: _stealable's own parameter
+    return rt <= _exclusive_refs[0] + 1 and ra <= _exclusive_refs[1]

@@ -10,7 +10,10 @@ The context passed to `forward`/`backward` is the graph node itself (`grad_fn`),
 torch, where `ctx` of a custom Function is its backward node.
 """
 import itertools
+import os
+import re
 import traceback
+import weakref
 
 import numpy
 
@@ -54,7 +57,9 @@ class Node:
     __slots__ = ("op", "xp", "ext", "device", "needs_input_grad", "next_functions",
                  "input_meta", "out_meta", "seq", "_save_idx", "_saved", "_saved_versions",
                  "_save_out", "_out_arrays", "_out_vcs", "_out_versions", "_freed",
-                 "_pre_hooks", "_post_hooks", "_trace", "__dict__", "__weakref__")
+                 "_pre_hooks", "_post_hooks", "_trace", "_view_v", "__dict__", "__weakref__")
+
+    materialize_grads = True  # a custom Function may turn it off (set_materialize_grads)
 
     def __init__(self, op, device):
         self.op = op
@@ -82,7 +87,7 @@ class Node:
         self._check_saved()
         for t, v in zip(self._saved, self._saved_versions):
             if v is not None and t._vc[0] != v:
-                raise _modified_error(t, v, self)
+                raise _modified_error(t, v, _current_grad_fn(t), t._output_nr)
         return self._saved
 
     @property
@@ -94,11 +99,11 @@ class Node:
         self._check_saved()
         outs = []
         for i, (a, vc, v) in enumerate(zip(self._out_arrays, self._out_vcs, self._out_versions)):
-            if vc[0] != v:
-                raise _modified_error(None, v, self, vc[0])
             t = make_tensor(a, self.device, self.out_meta is not None and a.dtype in _DIFFERENTIABLE,
                             self, i)
             t._vc = vc
+            if vc[0] != v:
+                raise _modified_error(t, v, self, i)
             outs.append(t)
         return outs
 
@@ -120,7 +125,8 @@ class Node:
 
     # ---- the grad_fn face
     def name(self):
-        return self.op.__name__ + "Backward0"
+        n = self.op._node_name
+        return self.op.__name__ + "Backward0" if n is None else n
 
     def register_hook(self, fn):
         if self._post_hooks is None:
@@ -168,6 +174,21 @@ class AccumulateGrad:
         return f"<AccumulateGrad object at {hex(id(self))}>"
 
 
+class _RetainGrad:
+    """The retain_grad() hook of a non-leaf tensor: its gradient goes to .grad (accumulating,
+    as torch). The engine runs it after the tensor's other hooks, as torch does."""
+
+    __slots__ = ("ref",)
+
+    def __init__(self, tensor):
+        self.ref = weakref.ref(tensor)
+
+    def __call__(self, grad):
+        t = self.ref()
+        if t is not None:
+            t._grad = grad.clone() if t._grad is None else t._grad + grad
+
+
 class _RemovableHandle:
     def __init__(self, container, item):
         self._container, self._item = container, item
@@ -185,16 +206,38 @@ class _RemovableHandle:
         self.remove()
 
 
-def _modified_error(t, saved_version, node, now=None):
-    if now is None:
-        now = t._vc[0]
-    what = f"[{t.type_name()} {list(t.shape)}]" if t is not None else "an output"
+def _modified_error(t, saved_version, producer, output_nr):
+    """torch's message: the tensor, the node it is an output of (its current history for a
+    saved input, the saving node for a saved output), and the two versions."""
+    what = f"[{t.type_name()} {list(t.shape)}]"
+    if producer is not None:
+        name = re.sub(r"Backward\d*$", "", producer.name())
+        what += f", which is output {output_nr} of {name},"
+    if hooks.anomaly:
+        hint = ("Hint: the backtrace further above can show the operation that failed to compute "
+                "its gradient. The variable in question was changed in there or anywhere later. "
+                "Good luck!")
+    else:
+        hint = ("Hint: enable anomaly detection to find the operation that failed to compute its "
+                "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
     return RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: {what}, which is output 0 of {node.name()}, is at version {now}; expected "
-        f"version {saved_version} instead. Hint: the backtrace further above can show the "
-        "operation that failed to compute its gradient. The variable in question was changed "
-        "in there or anywhere later. Good luck!")
+        f"operation: {what} is at version {t._vc[0]}; expected version {saved_version} instead. "
+        + hint)
+
+
+def _current_grad_fn(t):
+    fn = t.grad_fn
+    if fn is not None and t._base is not None and fn._view_v != t._vc[0]:
+        fn = _refresh_view(t)
+    return fn
+
+
+def _refresh_view(t):
+    """The view's history after its base changed in place: a fresh node reading the view's
+    elements out of the base's current history (torch regenerates it the same way)."""
+    from ..ops.inplace import regenerate_view_grad_fn
+    return regenerate_view_grad_fn(t)
 
 
 def device_mismatch(a, b):
@@ -206,6 +249,10 @@ def device_mismatch(a, b):
 def _edge(t):
     fn = t.grad_fn
     if fn is not None:
+        # a view whose base was written in place since the view's node was made (versions
+        # differ) must read the base's new history, or its gradient would skip the write
+        if t._base is not None and fn._view_v != t._vc[0]:
+            fn = _refresh_view(t)
         return (fn, t._output_nr)
     return (t._accumulator(), 0)
 
@@ -264,6 +311,7 @@ class Op:
     promote = "common"
     view = False
     differentiable_outputs = None
+    _node_name = None  # grad_fn.name() when torch's differs from "<Op>Backward0"
 
     @staticmethod
     def forward(ctx, *args, **attrs):
@@ -333,10 +381,7 @@ def _wrap(cls, ctx, out, args, link):
         any_linked |= linked
         results.append(t)
     if cls.view:
-        base = args[0]
-        for t in results:
-            t._vc = base._vc
-            t._base = base._base if base._base is not None else base
+        _mark_views(ctx, args[0], results)
     if any_linked:
         ctx.seq = next(_seq)
         needs = ctx.needs_input_grad
@@ -357,23 +402,59 @@ def _wrap(cls, ctx, out, args, link):
     return tuple(results) if multi else results[0]
 
 
+def _mark_views(ctx, base, results):
+    """Outputs of a view op share the base's memory, version counter and root base.
+
+    NumPy may copy where no view exists (reshape of a transposed array): such an output
+    is a new tensor, as torch's reshape gives.
+    """
+    xa = base.data
+    owner = xa if xa.base is None else xa.base
+    root = base._base if base._base is not None else base
+    grad_off = not _grad_state.enabled
+    for t in results:
+        a = t.data
+        ob = a.base
+        if ob is owner or a is xa or (ob is not None and ctx.xp.may_share_memory(a, xa)):
+            t._vc = base._vc
+            t._base = root
+            if grad_off:
+                t._output_nr = -1  # marks "view made in no_grad mode" (see ops/inplace.py)
+    ctx._view_v = base._vc[0]
+
+
 def _after_apply(cls, ctx, args, attrs, result, link):
     if hooks.anomaly:
         if link:
             ctx._trace = traceback.extract_stack()[:-3]
-        outs = result if isinstance(result, tuple) else (result,)
-        for i, t in enumerate(outs):
-            if t.dtype.is_floating_point and bool(t.device.xp.isnan(t.data).any()):
-                raise RuntimeError(
-                    f"Function '{cls.__name__}' returned nan values in its {i}th output "
-                    f"(forward pass).\n{_where(traceback.extract_stack()[:-3])}")
+        if hooks.anomaly_check_nan:
+            _check_forward_nan(cls.__name__, args, result)
     if hooks.tracer is not None:
         hooks.tracer(cls, args, attrs, result)
 
 
+def _has_nan(t):
+    return t.data.dtype.kind in "fc" and bool(t.device.xp.isnan(t.data).any())
+
+
+def _check_forward_nan(name, args, result):
+    """Anomaly mode: raise at the first op whose forward *made* a nan (its inputs had none)."""
+    outs = result if isinstance(result, tuple) else (result,)
+    for i, t in enumerate(outs):
+        if isinstance(t, Tensor) and _has_nan(t):
+            if any(isinstance(a, Tensor) and _has_nan(a) for a in args):
+                return  # propagated, not produced here
+            raise RuntimeError(
+                f"Function '{name}' returned nan values in its {i}th output (forward pass). "
+                f"The call that produced it:\n{_where(traceback.extract_stack())}")
+
+
+_PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
 def _where(stack):
-    """The innermost user frame of a creation stack, for anomaly messages."""
-    frames = [f for f in stack if "/ember/" not in f.filename.replace("\\", "/")]
+    """The innermost frame outside the ember package: the user's line that made the op."""
+    frames = [f for f in stack if not os.path.abspath(f.filename).startswith(_PKG_DIR)]
     f = frames[-1] if frames else stack[-1]
     return f'  File "{f.filename}", line {f.lineno}, in {f.name}\n    {f.line}'
 
@@ -381,11 +462,22 @@ def _where(stack):
 # ---------------------------------------------------------------- public custom Function
 
 class FunctionCtx(Node):
-    """The ctx of a user-defined Function."""
+    """The ctx of a user-defined Function (and its grad_fn, as in torch)."""
 
     __slots__ = ()
 
+    def __init__(self, op, device):
+        Node.__init__(self, op, device)
+        self._view_v = None
+
+    def name(self):
+        return self.op.__name__ + "Backward"
+
     def save_for_backward(self, *tensors):
+        for t in tensors:
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError("save_for_backward can only save variables, but argument "
+                                f"{tensors.index(t)} is of type {type(t).__name__}")
         self._saved = tensors
         self._saved_versions = tuple(t._vc[0] if t is not None else 0 for t in tensors)
 
@@ -396,7 +488,7 @@ class FunctionCtx(Node):
             return ()
         for t, v in zip(self._saved, self._saved_versions):
             if t is not None and t._vc[0] != v:
-                raise _modified_error(t, v, self)
+                raise _modified_error(t, v, _current_grad_fn(t), t._output_nr)
         return self._saved
 
     def mark_non_differentiable(self, *tensors):
@@ -406,7 +498,7 @@ class FunctionCtx(Node):
         self.__dict__["_dirty"] = tensors
 
     def set_materialize_grads(self, value):
-        self.__dict__["materialize_grads"] = value
+        self.materialize_grads = bool(value)
 
     def release(self):
         if self._saved is not None:
@@ -419,6 +511,7 @@ class Function:
 
     forward gets the arguments as given (Tensors with their history) and runs with grad
     disabled; backward gets one gradient per output and returns one per forward argument.
+    The torch 2 style, forward(*args) plus setup_context(ctx, inputs, output), works too.
     """
 
     @staticmethod
@@ -427,9 +520,28 @@ class Function:
                                   "autograd.Function.")
 
     @staticmethod
+    def setup_context(ctx, inputs, output):
+        raise NotImplementedError("setup_context is not implemented.")
+
+    @staticmethod
     def backward(ctx, *grads):
         raise NotImplementedError("You must implement either the backward or vjp method for "
                                   "your custom autograd.Function to use it with backward mode AD.")
+
+    vjp = backward
+
+    def __init__(self, *args, **kwargs):
+        import warnings
+        warnings.warn(f"{type(self)} should not be instantiated. Methods on autograd functions "
+                      "are all static, so you should invoke them on the class itself. "
+                      "Instantiating an autograd function will raise an error in a future "
+                      "version of PyTorch.", DeprecationWarning, stacklevel=2)
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("Legacy autograd function with non-static forward method is "
+                           "deprecated. Please use new-style autograd function with static "
+                           "forward method. (Example: "
+                           "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
 
     @classmethod
     def apply(cls, *args, **kwargs):
@@ -443,34 +555,63 @@ class Function:
         ctx = FunctionCtx(cls, dev or cpu)
         needs = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         ctx.needs_input_grad = needs
+        separate = cls.setup_context is not Function.setup_context
         with grad_mode.no_grad():
-            out = cls.forward(ctx, *args, **kwargs)
+            if separate:
+                out = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, out)
+            else:
+                out = cls.forward(ctx, *args, **kwargs)
         link = any(needs) and _grad_state.enabled
         multi = isinstance(out, tuple)
         outs = out if multi else (out,)
         non_diff = ctx.__dict__.get("_non_diff", ())
-        dirty = {id(t) for t in ctx.__dict__.get("_dirty", ())}
+        dirty = ctx.__dict__.get("_dirty", ())
+        dirty_ids = {id(t) for t in dirty}
+        if link:
+            for t in dirty:
+                if t.requires_grad and t.grad_fn is None:
+                    raise RuntimeError("a leaf Variable that requires grad has been used in an "
+                                       "in-place operation.")
+        if link:  # before the outputs change: a dirty input is also an output
+            ctx.next_functions = tuple(_edge(a) if n else (None, 0) for a, n in zip(args, needs))
         results = []
         for i, o in enumerate(outs):
             if isinstance(o, Tensor):
-                if id(o) in dirty:
+                if id(o) in dirty_ids:
                     o._vc[0] += 1
                 elif any(o is a for a in args) or o.grad_fn is not None or o._base is not None:
                     # an input returned as is, or a view: give the output an identity of its own
                     o = o._alias()
                 if link and id(outs[i]) not in non_diff and o.data.dtype in _DIFFERENTIABLE:
                     o.grad_fn, o._output_nr, o.requires_grad = ctx, i, True
+                    if o._base is not None:
+                        if id(o) in dirty_ids:
+                            ctx._view_v = o._vc[0]
+                        else:
+                            o._base = None  # its history is this node, not a view's
+                elif link and id(outs[i]) in non_diff:
+                    o.requires_grad = False
             results.append(o)
         ctx.out_meta = tuple((o.shape, o.dtype) if isinstance(o, Tensor) else None
                              for o in results)
         if link:
             ctx.seq = next(_seq)
-            ctx.next_functions = tuple(_edge(a) if n else (None, 0) for a, n in zip(args, needs))
             ctx.input_meta = tuple((a.shape, a.dtype) if n else None for a, n in zip(args, needs))
             if hooks.anomaly:
                 ctx._trace = traceback.extract_stack()[:-1]
+                if hooks.anomaly_check_nan:
+                    _check_forward_nan(cls.__name__, args, tuple(results))
         return tuple(results) if multi else results[0]
 
 
 def once_differentiable(fn):
-    return fn
+    """The backward runs without recording a graph, so a second derivative through it is
+    refused (its results do not require grad)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        with grad_mode.no_grad():
+            return fn(ctx, *args)
+    return wrapper

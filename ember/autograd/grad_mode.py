@@ -1,8 +1,11 @@
 """Whether operations record the graph: a thread-local flag and its context managers.
 
-Each class works as a context manager and as a decorator, like torch's.
+Each class works as a context manager and as a decorator (with or without parentheses for
+no_grad, enable_grad and inference_mode), like torch's. A decorated generator function keeps
+the mode around each step of the generator, not around its creation.
 """
 import functools
+import inspect
 import threading
 
 
@@ -23,17 +26,44 @@ def is_inference_mode_enabled():
 
 
 class _GradModeBase:
+    _args = ()
+
     def __call__(self, fn):
+        make = self.clone
+        if inspect.isgeneratorfunction(fn):
+            @functools.wraps(fn)
+            def gen_wrapper(*args, **kwargs):
+                gen = fn(*args, **kwargs)
+                value = None
+                while True:
+                    try:
+                        with make():
+                            out = gen.send(value)
+                    except StopIteration as stop:
+                        return stop.value
+                    value = yield out
+            return gen_wrapper
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with self.__class__(*self._args):
+            with make():
                 return fn(*args, **kwargs)
         return wrapper
 
-    _args = ()
+    def clone(self):
+        return self.__class__(*self._args)
 
 
-class no_grad(_GradModeBase):
+class _NoParamDecorator(_GradModeBase):
+    """`@no_grad` (no parentheses) decorates the function directly."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+class no_grad(_NoParamDecorator):
     def __enter__(self):
         self._prev = state.enabled
         state.enabled = False
@@ -42,7 +72,7 @@ class no_grad(_GradModeBase):
         state.enabled = self._prev
 
 
-class enable_grad(_GradModeBase):
+class enable_grad(_NoParamDecorator):
     def __enter__(self):
         self._prev = state.enabled
         state.enabled = True
@@ -69,9 +99,21 @@ class set_grad_enabled(_GradModeBase):
         state.enabled = self._prev  # used as a decorator: undo the eager set from __init__
         return super().__call__(fn)
 
+    def clone(self):
+        return set_grad_enabled(*self._args)
+
 
 class inference_mode(_GradModeBase):
-    """no_grad, and tensors made inside are marked as inference tensors."""
+    """inference_mode(True) turns recording off; inference_mode(False) turns it back on
+    (torch's InferenceMode(false) re-enables grad mode, even inside no_grad).
+
+    Unlike torch, tensors made inside are not marked as inference tensors.
+    """
+
+    def __new__(cls, mode=True):
+        if callable(mode) and not isinstance(mode, bool):
+            return super().__new__(cls)(mode)  # @inference_mode without parentheses
+        return super().__new__(cls)
 
     def __init__(self, mode=True):
         self._args = (mode,)
@@ -79,13 +121,7 @@ class inference_mode(_GradModeBase):
 
     def __enter__(self):
         self._prev = (state.enabled, state.inference)
-        if self.mode:
-            state.enabled, state.inference = False, True
+        state.enabled, state.inference = not self.mode, bool(self.mode)
 
     def __exit__(self, *exc):
         state.enabled, state.inference = self._prev
-
-    def __call__(self, fn):
-        if not callable(fn) or isinstance(fn, bool):
-            return inference_mode(fn)
-        return super().__call__(fn)

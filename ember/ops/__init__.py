@@ -12,7 +12,8 @@ from .shape import *  # noqa: F401,F403
 from .copy import address, copy_, to, to_numpy  # noqa: F401
 from .indexing import getitem, setitem  # noqa: F401
 from .inplace import fill_diagonal_, fill_random_, inplace  # noqa: F401
-from .shape import canonical_dim, canonical_dims, view  # noqa: F401
+from .linalg import linalg_det, linalg_inv  # noqa: F401
+from .shape import canonical_dim, canonical_dims, expand, repeat, view, view_dtype  # noqa: F401
 
 __all__ = (copy.__all__ + elementwise.__all__ + indexing.__all__ + linalg.__all__ + nn.__all__ +
            reduction.__all__ + shape.__all__)

@@ -1,11 +1,24 @@
-"""Shape and joining operations. View ops (Op.view = True) share memory with their input."""
-import builtins
+"""Shape and joining operations. View ops (Op.view = True) share memory with their input.
 
-from .._tensor import Tensor
+Primitives come in adjoint pairs whose backward is the other one, so double backward needs
+nothing more: Cat/SplitWithSizes, Stack/Unbind, Slice/SliceBackward, Diagonal/DiagEmbed,
+AsStrided/AsStridedBackward (self-adjoint). Everything else is composed.
+"""
+import builtins
+import warnings
+
+from .. import _dtype
+from .._tensor import Size, Tensor
 from ..autograd.function import Op
 
-__all__ = ["reshape", "permute", "transpose", "t",
-           "expand", "squeeze", "unsqueeze"]
+__all__ = ["reshape", "permute", "transpose", "swapaxes", "swapdims", "t", "adjoint", "movedim",
+           "moveaxis", "squeeze", "unsqueeze", "broadcast_to",
+           "broadcast_tensors", "broadcast_shapes", "flatten", "unflatten", "ravel", "narrow",
+           "select", "unbind", "split", "chunk", "tensor_split", "hsplit", "vsplit", "dsplit",
+           "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack",
+           "row_stack", "repeat_interleave", "tile", "flip", "fliplr", "flipud", "roll", "rot90",
+           "tril", "triu", "diag", "diagonal", "diag_embed", "trace", "meshgrid", "atleast_1d",
+           "atleast_2d", "atleast_3d", "as_strided", "constant_pad_nd"]
 
 
 def canonical_dim(dim, ndim):
@@ -24,33 +37,95 @@ def canonical_dims(dim, ndim):
     if isinstance(dim, int):
         return (canonical_dim(dim, ndim),) if ndim else ()
     dims = tuple(canonical_dim(d, ndim) for d in dim)
-    if len(set(dims)) != len(dims):
-        raise RuntimeError(f"dim {dims[0]} appears multiple times in the list of dims")
+    _check_unique(dims)
     return tuple(sorted(dims)) if ndim else ()
+
+
+def _check_unique(dims):
+    if len(set(dims)) != len(dims):
+        seen = set()
+        for d in dims:
+            if d in seen:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+            seen.add(d)
+
+
+def _prod(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def _contiguous_strides(shape):
+    strides, acc = [], 1
+    for s in reversed(shape):
+        strides.append(acc)
+        acc *= builtins.max(s, 1)
+    return tuple(reversed(strides))
 
 
 def _infer_shape(shape, numel):
     shape = tuple(shape)
-    if shape.count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred")
+    infer = -1
     known = 1
-    for s in shape:
-        if s != -1:
-            if s < 0:
-                raise RuntimeError(f"invalid shape dimension {s}")
+    for i, s in enumerate(shape):
+        if s == -1:
+            if infer >= 0:
+                raise RuntimeError("only one dimension can be inferred")
+            infer = i
+        elif s < 0:
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape "
+                               f"{list(shape)}")
+        else:
             known *= s
-    if -1 in shape:
-        if known == 0 or numel % known:
+    if infer >= 0:
+        if known == 0:
+            if numel == 0:
+                raise RuntimeError(
+                    f"cannot reshape tensor of 0 elements into shape {list(shape)} because the "
+                    "unspecified dimension size -1 can be any value and is ambiguous")
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-        shape = tuple(numel // known if s == -1 else s for s in shape)
+        if numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = shape[:infer] + (numel // known,) + shape[infer + 1:]
     elif known != numel:
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
     return shape
 
 
+def _view_strides(x, shape):
+    """torch's computeStride: True when `x` (an array) can be viewed with `shape`."""
+    old = x.shape
+    if not old:
+        return True
+    numel = x.size
+    if numel == 0:
+        return True
+    isz = x.itemsize
+    ostr = [s // isz for s in x.strides]
+    view_d = len(shape) - 1
+    chunk_base = ostr[-1]
+    tensor_numel = view_numel = 1
+    for d in range(len(old) - 1, -1, -1):
+        tensor_numel *= old[d]
+        if d == 0 or (old[d - 1] != 1 and ostr[d - 1] != tensor_numel * chunk_base):
+            while view_d >= 0 and (view_numel < tensor_numel or shape[view_d] == 1):
+                view_numel *= shape[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return False
+            if d > 0:
+                chunk_base = ostr[d - 1]
+                tensor_numel = view_numel = 1
+    return view_d == -1
+
+
+# ------------------------------------------------------------------ reshape, view
+
 class Reshape(Op):
     promote = None
-    view = True  # a view when NumPy can make one; reshape of a non-viewable input copies
+    view = True
 
     @staticmethod
     def forward(ctx, x, *, shape):
@@ -59,26 +134,129 @@ class Reshape(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.reshape(ctx.in_shape)
+        return reshape(grad, ctx.in_shape)
+
+
+class ReshapeCopy(Reshape):
+    # reshape of a layout no view can express copies, as torch's does; the result is no view
+    view = False
+
+    @staticmethod
+    def forward(ctx, x, *, shape):
+        ctx.in_shape = x.shape
+        return ctx.xp.ascontiguousarray(x).reshape(shape)
 
 
 def view(input, shape):
     """Tensor.view (torch has no top-level view function)."""
-    shape = _infer_shape(shape, input.numel())
-    if not input.data.flags.c_contiguous and input.numel() > 1:
-        try:
-            input.data.view().shape = shape  # NumPy raises when no view is possible
-        except AttributeError:
-            raise RuntimeError(
-                "view size is not compatible with input tensor's size and stride (at least one "
-                "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
-            ) from None
+    shape = _infer_shape(shape, input.data.size)
+    x = input.data
+    if not x.flags.c_contiguous and not _view_strides(x, shape):
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
     return Reshape.apply(input, shape=shape)
 
 
 def reshape(input, shape):
-    return Reshape.apply(input, shape=_infer_shape(shape, input.numel()))
+    shape = _infer_shape(shape, input.data.size)
+    x = input.data
+    if x.flags.c_contiguous or _view_strides(x, shape):
+        return Reshape.apply(input, shape=shape)
+    return ReshapeCopy.apply(input, shape=shape)
 
+
+class ViewDtype(Op):
+    promote = None
+    view = True
+    differentiable_outputs = 0  # torch: view(dtype) is not differentiable
+
+    @staticmethod
+    def forward(ctx, x, *, dtype):
+        return x.view(dtype.np)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return None  # never called: no output is linked into the graph
+
+
+def view_dtype(input, dtype):
+    """Tensor.view(dtype): the same memory reinterpreted (the last dim rescales)."""
+    from .inplace import _NAMES
+    old, new = input.data.itemsize, dtype.np.itemsize
+    if old != new:
+        what = (f"to view {_NAMES[input.dtype.name]} as {_NAMES[dtype.name]} (different element "
+                "sizes)")
+        if input.ndim == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 {what}")
+        st = input.stride()
+        if st[-1] != 1:
+            raise RuntimeError(f"self.stride(-1) must be 1 {what}, but got {st[-1]}")
+        if new > old:
+            ratio = new // old
+            if input.shape[-1] % ratio:
+                raise RuntimeError(f"self.size(-1) must be divisible by {ratio} {what}, but got "
+                                   f"{input.shape[-1]}")
+            if input.storage_offset() % ratio:
+                raise RuntimeError(f"self.storage_offset() must be divisible by {ratio} {what}, "
+                                   f"but got {input.storage_offset()}")
+            for i, s in enumerate(st[:-1]):
+                if s % ratio:
+                    raise RuntimeError(f"self.stride({i}) must be divisible by {ratio} {what}, "
+                                       f"but got {s}")
+    return ViewDtype.apply(input, dtype=dtype)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    nd = input.ndim
+    if nd == 0:
+        return Reshape.apply(input, shape=(1,))
+    s, e = canonical_dim(start_dim, nd), canonical_dim(end_dim, nd)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    shape = input.shape
+    return reshape(input, shape[:s] + (_prod(shape[s:e + 1]),) + shape[e + 1:])
+
+
+def unflatten(input, dim, sizes):
+    d = canonical_dim(dim, input.ndim)
+    sizes = tuple(sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    n = input.shape[d]
+    try:
+        inner = _infer_shape(sizes, n)
+    except RuntimeError as err:
+        if "invalid for input" not in str(err):
+            raise
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
+                           f"size of dim {dim} ({n}) in the input tensor") from None
+    # splitting one dim into several is always expressible as a view
+    return Reshape.apply(input, shape=input.shape[:d] + inner + input.shape[d + 1:])
+
+
+def ravel(input):
+    return reshape(input, (-1,))
+
+
+def squeeze(input, dim=None):
+    if dim is None:
+        shape = tuple(s for s in input.shape if s != 1)
+    else:
+        dims = canonical_dims(dim, input.ndim)
+        shape = tuple(s for i, s in enumerate(input.shape) if not (i in dims and s == 1))
+    return Reshape.apply(input, shape=shape)
+
+
+def unsqueeze(input, dim):
+    d = canonical_dim(dim, input.ndim + 1)
+    shape = input.shape
+    return Reshape.apply(input, shape=shape[:d] + (1,) + shape[d:])
+
+
+# ------------------------------------------------------------------ permutations
 
 class Permute(Op):
     promote = None
@@ -94,7 +272,7 @@ class Permute(Op):
         inverse = [0] * len(ctx.dims)
         for i, d in enumerate(ctx.dims):
             inverse[d] = i
-        return grad.permute(inverse)
+        return Permute.apply(grad, dims=tuple(inverse))
 
 
 def permute(input, dims):
@@ -113,19 +291,63 @@ def transpose(input, dim0, dim1):
     nd = input.ndim
     if nd == 0:
         canonical_dim(dim0, 0), canonical_dim(dim1, 0)
-        return input.view(())
+        return Reshape.apply(input, shape=())
     d0, d1 = canonical_dim(dim0, nd), canonical_dim(dim1, nd)
     dims = list(range(nd))
     dims[d0], dims[d1] = d1, d0
     return Permute.apply(input, dims=tuple(dims))
 
 
+def swapaxes(input, axis0, axis1):
+    return transpose(input, axis0, axis1)
+
+
+def swapdims(input, dim0, dim1):
+    return transpose(input, dim0, dim1)
+
+
 def t(input):
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
                            f"{input.ndim}D")
-    return transpose(input, 0, 1) if input.ndim == 2 else input.view(input.shape)
+    return transpose(input, 0, 1) if input.ndim == 2 else Reshape.apply(input, shape=input.shape)
 
+
+def adjoint(input):
+    if input.ndim < 2:
+        raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of "
+                           f"matrices. Got {input.ndim}-D tensor.")
+    out = transpose(input, -2, -1)
+    return out.conj() if input.dtype.is_complex else out
+
+
+def movedim(input, source, destination):
+    nd = input.ndim
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} "
+                           f"dims) should contain the same number of dims as destination "
+                           f"({list(dst)} dims)")
+    cs = tuple(canonical_dim(d, nd) for d in src)
+    cd = tuple(canonical_dim(d, nd) for d in dst)
+    if len(set(cs)) != len(cs):
+        raise RuntimeError(f"movedim: repeated dim in `source` ({list(src)})")
+    if len(set(cd)) != len(cd):
+        raise RuntimeError(f"movedim: repeated dim in `destination` ({list(dst)})")
+    order = [-1] * nd
+    for s, d in zip(cs, cd):
+        order[d] = s
+    rest = iter(d for d in range(nd) if d not in cs)
+    order = [o if o >= 0 else next(rest) for o in order]
+    return Permute.apply(input, dims=tuple(order))
+
+
+def moveaxis(input, source, destination):
+    return movedim(input, source, destination)
+
+
+# ------------------------------------------------------------------ broadcasting
 
 class Expand(Op):
     promote = None
@@ -150,38 +372,928 @@ def expand(input, shape):
                            f"{list(shape)}): the number of sizes provided ({len(shape)}) must be "
                            f"greater or equal to the number of dimensions in the tensor ({nd})")
     lead = len(shape) - nd
-    out = []
-    for i, s in enumerate(shape):
+    out = list(shape)
+    for i in range(len(shape) - 1, -1, -1):  # torch checks from the last dim
+        s = shape[i]
         if i < lead:
             if s < 0:
                 raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a "
                                    f"leading, non-existing dimension {i}")
-            out.append(s)
             continue
         cur = input.shape[i - lead]
         if s == -1:
-            s = cur
+            out[i] = cur
         elif cur != 1 and s != cur:
             raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing "
                                f"size ({cur}) at non-singleton dimension {i}.  Target sizes: "
                                f"{list(shape)}.  Tensor sizes: {list(input.shape)}")
-        out.append(s)
     out = tuple(out)
     if out == input.shape:
-        return input.view(out)
+        return Reshape.apply(input, shape=out)
     return Expand.apply(input, shape=out)
 
 
-def squeeze(input, dim=None):
-    if dim is None:
-        shape = tuple(s for s in input.shape if s != 1)
+def broadcast_to(input, size):
+    return expand(input, size)
+
+
+def broadcast_shapes(*shapes):
+    shapes = [(s,) if isinstance(s, int) else s for s in shapes]
+    if not shapes:
+        return Size(())
+    common = [1] * builtins.max(len(s) for s in shapes)
+    for i, shape in enumerate(shapes):
+        for idx in range(-1, -1 - len(shape), -1):
+            s = shape[idx]
+            if s == common[idx]:
+                continue
+            if common[idx] == 1:
+                if s < 0:
+                    raise ValueError("Attempting to broadcast a dimension with negative length!")
+                common[idx] = s
+            elif s != 1:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {s} at {idx}! "
+                                   f"Mismatching argument at index {i} had {shape}; but expected "
+                                   f"shape should be broadcastable to {common}")
+    return Size(common)
+
+
+def _broadcast_pair(a, b):
+    """torch's infer_size for two shapes, with its error."""
+    n = builtins.max(len(a), len(b))
+    out = []
+    for i in range(n):
+        da = a[i - n + len(a)] if i - n + len(a) >= 0 else 1
+        db = b[i - n + len(b)] if i - n + len(b) >= 0 else 1
+        if da != db and da != 1 and db != 1:
+            raise RuntimeError(f"The size of tensor a ({da}) must match the size of tensor b "
+                               f"({db}) at non-singleton dimension {i}")
+        out.append(db if da == 1 else da)
+    return tuple(out)
+
+
+def broadcast_tensors(*tensors):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    shape = ()
+    for x in tensors:
+        shape = _broadcast_pair(shape, x.shape)
+    return tuple(expand(x, shape) for x in tensors)
+
+
+def meshgrid(*tensors, indexing=None):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the "
+                      "indexing argument.", UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: '
+                           f'{indexing}')
+    for x in tensors:
+        if x.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but "
+                               f"got: {x}")
+        if x.dtype is not tensors[0].dtype:
+            raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+        if x.device != tensors[0].device:
+            raise RuntimeError("meshgrid expects all tensors to have the same device")
+    n = len(tensors)
+    pos = list(range(n))
+    if indexing == "xy" and n >= 2:  # the first two axes trade places (Cartesian indexing)
+        pos[0], pos[1] = 1, 0
+    shape = [0] * n
+    for x, p in zip(tensors, pos):
+        shape[p] = x.numel()
+    out = []
+    for x, p in zip(tensors, pos):
+        view_shape = [1] * n
+        view_shape[p] = shape[p]
+        out.append(expand(reshape(x, view_shape), shape))
+    return tuple(out)
+
+
+# ------------------------------------------------------------------ slicing
+
+class Slice(Op):
+    """Basic indexing by a tuple of ints and slices ending in Ellipsis: a view."""
+
+    promote = None
+    view = True
+
+    @staticmethod
+    def forward(ctx, x, *, index):
+        ctx.in_shape, ctx.index = x.shape, index
+        return x[index]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return SliceBackward.apply(grad, shape=ctx.in_shape, index=ctx.index)
+
+
+class SliceBackward(Op):
+    """Zeros of `shape` with the input written at `index`: the adjoint of Slice."""
+
+    promote = None
+
+    @staticmethod
+    def forward(ctx, g, *, shape, index):
+        ctx.index = index
+        out = ctx.xp.zeros(shape, dtype=g.dtype)
+        out[index] = g
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Slice.apply(grad, index=ctx.index)
+
+
+def _narrowed(input, d, start, stop):
+    return Slice.apply(input, index=(slice(None),) * d + (slice(start, stop), Ellipsis))
+
+
+def narrow(input, dim, start, length):
+    nd = input.ndim
+    if nd == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if isinstance(start, Tensor):
+        start = int(start.item())
+    d = canonical_dim(dim, nd)
+    size = input.shape[d]
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but "
+                         f"got {start})")
+    if start < 0:
+        start += size
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size "
+                           f"({size}).")
+    return _narrowed(input, d, start, start + length)
+
+
+def select(input, dim, index):
+    nd = input.ndim
+    if nd == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = canonical_dim(dim, nd)
+    if isinstance(index, Tensor):
+        index = int(index.item())
+    size = input.shape[d]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {d}")
+    if index < 0:
+        index += size
+    return Slice.apply(input, index=(slice(None),) * d + (index, Ellipsis))
+
+
+class Unbind(Op):
+    promote = None
+    view = True
+
+    @staticmethod
+    def forward(ctx, x, *, dim):
+        ctx.dim = dim
+        pre = (slice(None),) * dim
+        return tuple(x[pre + (i, Ellipsis)] for i in range(x.shape[dim]))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return Stack.apply(*grads, dim=ctx.dim)
+
+
+def unbind(input, dim=0):
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    return Unbind.apply(input, dim=canonical_dim(dim, input.ndim))
+
+
+class SplitWithSizes(Op):
+    promote = None
+    view = True
+
+    @staticmethod
+    def forward(ctx, x, *, dim, sizes):
+        ctx.dim = dim
+        pre = (slice(None),) * dim
+        out, start = [], 0
+        for s in sizes:
+            out.append(x[pre + (slice(start, start + s),)])
+            start += s
+        return tuple(out)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return Cat.apply(*grads, dim=ctx.dim)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    if tensor.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    d = canonical_dim(dim, tensor.ndim)
+    n = tensor.shape[d]
+    if isinstance(split_size_or_sections, int):
+        s = split_size_or_sections
+        if s < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={s}")
+        if s == 0:
+            if n != 0:
+                raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                                   f"dimension size of {n}")
+            sizes = (0,)
+        else:
+            k = builtins.max((n + s - 1) // s, 1)
+            sizes = (s,) * (k - 1) + (n - s * (k - 1),)
     else:
-        dims = canonical_dims(dim, input.ndim)
-        shape = tuple(s for i, s in enumerate(input.shape) if not (i in dims and s == 1))
-    return Reshape.apply(input, shape=shape)
+        sizes = tuple(int(s) for s in split_size_or_sections)
+        if any(s < 0 for s in sizes):
+            raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative "
+                               f"entries, but got split_sizes={list(sizes)}")
+        if builtins.sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
+                               f"(input tensor's size at dimension {d}), but got "
+                               f"split_sizes={list(sizes)}")
+    return SplitWithSizes.apply(tensor, dim=d, sizes=sizes)
 
 
-def unsqueeze(input, dim):
-    d = canonical_dim(dim, input.ndim + 1)
-    shape = input.shape[:d] + (1,) + input.shape[d:]
-    return Reshape.apply(input, shape=tuple(shape))
+def chunk(input, chunks, dim=0):
+    if input.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    d = canonical_dim(dim, input.ndim)
+    n = input.shape[d]
+    size = (n + chunks - 1) // chunks
+    if size == 0:  # torch gives `chunks` empty pieces of an empty dim
+        return SplitWithSizes.apply(input, dim=d, sizes=(0,) * chunks)
+    return split(input, size, d)
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    if input.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
+                           "tensor with 0 dims")
+    ios = indices_or_sections
+    if isinstance(ios, Tensor):
+        if ios.dtype is not _dtype.int64:
+            from .inplace import _NAMES
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype "
+                               f"of long, but got {_NAMES[ios.dtype.name]}")
+        if ios.ndim > 1:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a "
+                               f"zero-dimensional or one-dimensional tensor, but got a tensor "
+                               f"with {ios.ndim} dims")
+        ios = int(ios.item()) if ios.ndim == 0 else [int(i) for i in ios.tolist()]
+    d = canonical_dim(dim, input.ndim)
+    n = input.shape[d]
+    if isinstance(ios, int):
+        if ios <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {ios}")
+        q, r = divmod(n, ios)
+        return SplitWithSizes.apply(input, dim=d, sizes=(q + 1,) * r + (q,) * (ios - r))
+    bounds = []
+    for i in ios:  # Python slice semantics: negative indices wrap, then clamp to [0, n]
+        i = int(i)
+        i = i + n if i < 0 else i
+        bounds.append(builtins.min(builtins.max(i, 0), n))
+    starts, stops = [0] + bounds, bounds + [n]
+    if all(a <= b for a, b in zip(starts, stops)):
+        return SplitWithSizes.apply(input, dim=d, sizes=tuple(b - a for a, b in zip(starts,
+                                                                                  stops)))
+    return tuple(_narrowed(input, d, a, builtins.max(a, b)) for a, b in zip(starts, stops))
+
+
+def _split_along(name, input, ios, d, need):
+    if input.ndim < need:
+        raise RuntimeError(f"torch.{name} requires a tensor with at least {need} dimension, but "
+                           f"got a tensor with {input.ndim} dimensions!")
+    if isinstance(ios, int):
+        n = input.shape[d]
+        if ios == 0 or n % ios:
+            raise RuntimeError(f"torch.{name} attempted to split along dimension {d}, but the "
+                               f"size of the dimension {n} is not divisible by the split_size "
+                               f"{ios}!")
+    return tensor_split(input, ios, d)
+
+
+def hsplit(input, indices_or_sections):
+    return _split_along("hsplit", input, indices_or_sections, 0 if input.ndim == 1 else 1, 1)
+
+
+def vsplit(input, indices_or_sections):
+    return _split_along("vsplit", input, indices_or_sections, 0, 2)
+
+
+def dsplit(input, indices_or_sections):
+    return _split_along("dsplit", input, indices_or_sections, 2, 3)
+
+
+# ------------------------------------------------------------------ joining
+
+def _legacy_empty(x):
+    # torch still skips 1-D empty tensors in cat whatever the other shapes, but counts
+    # their dtype in the promotion
+    return x.ndim == 1 and x.shape[0] == 0
+
+
+class Cat(Op):
+    @staticmethod
+    def forward(ctx, *xs, dim):
+        ctx.dim = dim
+        skip = tuple(_legacy_empty(x) for x in xs)
+        if all(skip):
+            skip = (False,) * len(xs)
+        ctx.skip = skip
+        ctx.sizes = tuple(x.shape[dim] for x, s in zip(xs, skip) if not s)
+        return ctx.xp.concatenate([x for x, s in zip(xs, skip) if not s], axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        parts = SplitWithSizes.apply(grad, dim=ctx.dim, sizes=ctx.sizes)
+        if not any(ctx.skip):
+            return parts
+        parts = iter(parts)
+        return tuple(grad.new_zeros((0,)) if s else next(parts) for s in ctx.skip)
+
+
+def cat(tensors, dim=0):
+    tensors = tuple(tensors)
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    kept = [x for x in tensors if not _legacy_empty(x)]
+    if not kept:
+        return Cat.apply(*tensors, dim=0)
+    ref = kept[0]
+    nd = ref.ndim
+    for i, x in enumerate(tensors):
+        if x.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be "
+                               "concatenated")
+    d = canonical_dim(dim, nd)
+    for i, x in enumerate(tensors):
+        if _legacy_empty(x):
+            continue
+        if x.ndim != nd:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {nd} and "
+                               f"{x.ndim}")
+        for k in range(nd):
+            if k != d and x.shape[k] != ref.shape[k]:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. "
+                                   f"Expected size {ref.shape[k]} but got size {x.shape[k]} for "
+                                   f"tensor number {i} in the list.")
+    return Cat.apply(*tensors, dim=d)
+
+
+def concat(tensors, dim=0):
+    return cat(tensors, dim)
+
+
+def concatenate(tensors, axis=0):
+    return cat(tensors, axis)
+
+
+class Stack(Op):
+    @staticmethod
+    def forward(ctx, *xs, dim):
+        ctx.dim = dim
+        return ctx.xp.stack(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Unbind.apply(grad, dim=ctx.dim)
+
+
+def stack(tensors, dim=0):
+    tensors = tuple(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    shape = tensors[0].shape
+    for i, x in enumerate(tensors):
+        if x.shape != shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
+                               f"{list(shape)} at entry 0 and {list(x.shape)} at entry {i}")
+    return Stack.apply(*tensors, dim=canonical_dim(dim, len(shape) + 1))
+
+
+def _atleast(tensors, fn):
+    if len(tensors) == 1:
+        if isinstance(tensors[0], (list, tuple)):
+            return tuple(fn(x) for x in tensors[0])
+        return fn(tensors[0])
+    return tuple(fn(x) for x in tensors)
+
+
+def _at1(x):
+    return Reshape.apply(x, shape=(1,)) if x.ndim == 0 else x
+
+
+def _at2(x):
+    if x.ndim >= 2:
+        return x
+    return Reshape.apply(x, shape=(1, 1) if x.ndim == 0 else (1,) + x.shape)
+
+
+def _at3(x):
+    if x.ndim >= 3:
+        return x
+    shape = {0: (1, 1, 1), 1: (1,) + x.shape + (1,), 2: x.shape + (1,)}[x.ndim]
+    return Reshape.apply(x, shape=shape)
+
+
+def atleast_1d(*tensors):
+    return _atleast(tensors, _at1)
+
+
+def atleast_2d(*tensors):
+    return _atleast(tensors, _at2)
+
+
+def atleast_3d(*tensors):
+    return _atleast(tensors, _at3)
+
+
+def _nonempty(name, tensors):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return tensors
+
+
+def hstack(tensors):
+    tensors = [_at1(x) for x in _nonempty("hstack", tensors)]
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors):
+    return cat([_at2(x) for x in _nonempty("vstack", tensors)], 0)
+
+
+def row_stack(tensors):
+    return vstack(tensors)
+
+
+def dstack(tensors):
+    return cat([_at3(x) for x in _nonempty("dstack", tensors)], 2)
+
+
+def column_stack(tensors):
+    return hstack([Reshape.apply(x, shape=(x.numel(), 1)) if x.ndim <= 1 else x
+                   for x in _nonempty("column_stack", tensors)])
+
+
+# ------------------------------------------------------------------ repetition
+
+class Repeat(Op):
+    promote = None
+
+    @staticmethod
+    def forward(ctx, x, *, sizes):
+        ctx.in_shape, ctx.sizes = x.shape, sizes
+        return ctx.xp.tile(x, sizes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # out dim i is sizes[i] copies of the (padded) input dim: split it and sum the copies
+        shape = (1,) * (len(ctx.sizes) - len(ctx.in_shape)) + ctx.in_shape
+        pairs = []
+        for r, s in zip(ctx.sizes, shape):
+            pairs += (r, s)
+        g = reshape(grad, pairs).sum(tuple(range(0, len(pairs), 2)))
+        return reshape(g, ctx.in_shape)
+
+
+def repeat(input, sizes):
+    """Tensor.repeat (torch has no top-level repeat)."""
+    sizes = tuple(sizes)
+    if len(sizes) < input.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
+                           "dimensions of tensor")
+    shape = (1,) * (len(sizes) - input.ndim) + input.shape
+    out = [r * s for r, s in zip(sizes, shape)]
+    for r, s in zip(sizes, out):
+        if r < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {out}")
+    return Repeat.apply(input, sizes=sizes)
+
+
+def tile(input, dims):
+    dims = tuple(dims)
+    return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
+
+
+class RepeatInterleave(Op):
+    promote = None
+
+    @staticmethod
+    def forward(ctx, x, *, repeats, dim):
+        ctx.in_shape, ctx.repeats, ctx.dim = x.shape, repeats, dim
+        return ctx.xp.repeat(x, repeats, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        s, d, r = ctx.in_shape, ctx.dim, ctx.repeats
+        if isinstance(r, int):  # equal groups: a reshape and a sum
+            return reshape(grad, s[:d] + (s[d], r) + s[d + 1:]).sum(d + 1)
+        return RepeatInterleaveBackward.apply(grad, repeats=r, dim=d, size=s[d])
+
+
+class RepeatInterleaveBackward(Op):
+    """Sums each run of repeated positions along `dim` back into one: RepeatInterleave's adjoint."""
+
+    promote = None
+
+    @staticmethod
+    def forward(ctx, g, *, repeats, dim, size):
+        ctx.repeats, ctx.dim = repeats, dim
+        xp = ctx.xp
+        moved = xp.moveaxis(g, dim, 0)
+        out = xp.zeros((size,) + moved.shape[1:], dtype=g.dtype)
+        ctx.ext.scatter_add(out, xp.repeat(xp.arange(size), repeats), moved)
+        return xp.moveaxis(out, 0, dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return RepeatInterleave.apply(grad, repeats=ctx.repeats, dim=ctx.dim)
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    if repeats is None:  # repeat_interleave(repeats): each index i repeated repeats[i] times
+        from .._tensor import make_tensor
+        xp = input.device.xp
+        counts = [int(c) for c in input.tolist()]  # CuPy's repeat takes counts as a list only
+        return make_tensor(xp.repeat(xp.arange(len(counts), dtype=input.data.dtype), counts),
+                           input.device)
+    if dim is None:
+        input = reshape(input, (-1,))
+        d = 0
+    else:
+        d = canonical_dim(dim, input.ndim)
+    n = input.shape[d]
+    if isinstance(repeats, Tensor):
+        if repeats.ndim > 1:
+            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+        if repeats.ndim == 0 or repeats.numel() == 1:
+            repeats = int(repeats.reshape(()).item())
+        else:
+            if repeats.numel() != n:
+                raise RuntimeError(f"repeats must have the same size as input along dim, but "
+                                   f"got repeats.size(0) = {repeats.numel()} and "
+                                   f"input.size({d}) = {n}")
+            r = tuple(int(c) for c in repeats.tolist())  # CuPy's repeat takes a list only
+            if any(c < 0 for c in r):
+                raise RuntimeError("repeats can not be negative")
+            if output_size is not None and builtins.sum(r) != output_size:
+                raise RuntimeError("allocated size does not match required size")
+            return RepeatInterleave.apply(input, repeats=r, dim=d)
+    if repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    if output_size is not None and output_size != repeats * n:
+        raise RuntimeError(f"repeat_interleave: Invalid output_size, expected {repeats * n} but "
+                           f"got {output_size}")
+    return RepeatInterleave.apply(input, repeats=int(repeats), dim=d)
+
+
+# ------------------------------------------------------------------ reordering
+
+class Flip(Op):
+    promote = None
+
+    @staticmethod
+    def forward(ctx, x, *, dims):
+        ctx.dims = dims
+        # a copy, as torch's flip: NumPy's flip is a negative-stride view
+        return ctx.xp.flip(x, dims).copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Flip.apply(grad, dims=ctx.dims)
+
+
+def flip(input, dims):
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    nd = input.ndim
+    dims = tuple(canonical_dim(d, nd) for d in dims)
+    _check_unique(dims)
+    return Flip.apply(input, dims=dims if nd else ())
+
+
+def fliplr(input):
+    if input.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return Flip.apply(input, dims=(1,))
+
+
+def flipud(input):
+    if input.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return Flip.apply(input, dims=(0,))
+
+
+class Roll(Op):
+    promote = None
+
+    @staticmethod
+    def forward(ctx, x, *, shifts, dims):
+        ctx.shifts, ctx.dims = shifts, dims
+        return ctx.xp.roll(x, shifts, axis=dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Roll.apply(grad, shifts=tuple(-s for s in ctx.shifts), dims=ctx.dims)
+
+
+def roll(input, shifts, dims=None):
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    if dims is None:
+        if not shifts:
+            raise RuntimeError("`shifts` required")
+        if len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
+        flat = Roll.apply(reshape(input, (-1,)), shifts=shifts, dims=(0,))
+        return Reshape.apply(flat, shape=input.shape)
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                           f"dims:{len(dims)}")
+    nd = input.ndim
+    return Roll.apply(input, shifts=shifts, dims=tuple(canonical_dim(d, nd) for d in dims))
+
+
+def rot90(input, k=1, dims=(0, 1)):
+    dims = tuple(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    nd = input.ndim
+    if nd < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {nd}")
+    d0, d1 = canonical_dim(dims[0], nd), canonical_dim(dims[1], nd)
+    if d0 == d1:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} "
+                           f"and dim1 = {dims[1]}")
+    k %= 4
+    if k == 1:
+        return transpose(Flip.apply(input, dims=(d1,)), d0, d1)
+    if k == 2:
+        return Flip.apply(input, dims=(d0, d1))
+    if k == 3:
+        return transpose(Flip.apply(input, dims=(d0,)), d0, d1)
+    from .copy import clone
+    return clone(input)
+
+
+# ------------------------------------------------------------------ triangles and diagonals
+
+class Tril(Op):
+    promote = None
+
+    @staticmethod
+    def forward(ctx, x, *, diagonal):
+        ctx.k = diagonal
+        return ctx.xp.tril(x, diagonal)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Tril.apply(grad, diagonal=ctx.k)
+
+
+class Triu(Op):
+    promote = None
+
+    @staticmethod
+    def forward(ctx, x, *, diagonal):
+        ctx.k = diagonal
+        return ctx.xp.triu(x, diagonal)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Triu.apply(grad, diagonal=ctx.k)
+
+
+def tril(input, diagonal=0):
+    if input.ndim < 2:
+        raise RuntimeError("tril: input tensor must have at least 2 dimensions")
+    return Tril.apply(input, diagonal=diagonal)
+
+
+def triu(input, diagonal=0):
+    if input.ndim < 2:
+        raise RuntimeError("triu: input tensor must have at least 2 dimensions")
+    return Triu.apply(input, diagonal=diagonal)
+
+
+def _diagonal_view(xp, x, offset, d1, d2):
+    """A writable strided view of a diagonal (NumPy's own diagonal() is read-only)."""
+    n1, n2 = x.shape[d1], x.shape[d2]
+    s1, s2 = (0, offset) if offset >= 0 else (-offset, 0)
+    length = builtins.max(0, builtins.min(n1 - s1, n2 - s2))
+    if length:
+        index = [slice(None)] * x.ndim
+        index[d1], index[d2] = slice(s1, None), slice(s2, None)
+        x = x[tuple(index)]
+    keep = [i for i in range(x.ndim) if i != d1 and i != d2]
+    shape = [x.shape[i] for i in keep] + [length]
+    strides = [x.strides[i] for i in keep] + [x.strides[d1] + x.strides[d2]]
+    return xp.lib.stride_tricks.as_strided(x, shape, strides)
+
+
+class Diagonal(Op):
+    promote = None
+    view = True
+
+    @staticmethod
+    def forward(ctx, x, *, offset, dim1, dim2):
+        ctx.in_shape, ctx.offset, ctx.dim1, ctx.dim2 = x.shape, offset, dim1, dim2
+        return _diagonal_view(ctx.xp, x, offset, dim1, dim2)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return DiagEmbed.apply(grad, shape=ctx.in_shape, offset=ctx.offset, dim1=ctx.dim1,
+                               dim2=ctx.dim2)
+
+
+class DiagEmbed(Op):
+    """Zeros of `shape` with the input on its (offset, dim1, dim2) diagonal."""
+
+    promote = None
+
+    @staticmethod
+    def forward(ctx, x, *, shape, offset, dim1, dim2):
+        ctx.offset, ctx.dim1, ctx.dim2 = offset, dim1, dim2
+        out = ctx.xp.zeros(shape, dtype=x.dtype)
+        _diagonal_view(ctx.xp, out, offset, dim1, dim2)[...] = x
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Diagonal.apply(grad, offset=ctx.offset, dim1=ctx.dim1, dim2=ctx.dim2)
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    nd = input.ndim
+    d1, d2 = canonical_dim(dim1, nd), canonical_dim(dim2, nd)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return Diagonal.apply(input, offset=offset, dim1=d1, dim2=d2)
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    nd = input.ndim + 1
+    d1, d2 = canonical_dim(dim1, nd), canonical_dim(dim2, nd)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    n = input.shape[-1] + abs(offset)
+    batch = iter(input.shape[:-1])
+    shape = tuple(n if i in (d1, d2) else next(batch) for i in range(nd))
+    return DiagEmbed.apply(input, shape=shape, offset=offset, dim1=d1, dim2=d2)
+
+
+def diag(input, diagonal=0):
+    if input.ndim == 1:
+        n = input.shape[0] + abs(diagonal)
+        return DiagEmbed.apply(input, shape=(n, n), offset=diagonal, dim1=0, dim2=1)
+    if input.ndim == 2:
+        from .copy import clone
+        return clone(Diagonal.apply(input, offset=diagonal, dim1=0, dim2=1))
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
+
+
+def trace(input):
+    if input.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    if input.dtype is _dtype.bool:
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
+    return Diagonal.apply(input, offset=0, dim1=0, dim2=1).sum()
+
+
+# ------------------------------------------------------------------ as_strided
+
+def _positions(xp, size, stride, offset):
+    """Flat storage index of every element of a strided geometry."""
+    pos = xp.asarray(offset, dtype=xp.int64)
+    n = len(size)
+    for i, (s, st) in enumerate(zip(size, stride)):
+        shape = [1] * n
+        shape[i] = s
+        pos = pos + xp.arange(s, dtype=xp.int64).reshape(shape) * st
+    return xp.broadcast_to(pos, tuple(size))
+
+
+class AsStrided(Op):
+    promote = None
+    view = True
+
+    @staticmethod
+    def forward(ctx, x, *, storage, size, stride, offset, in_geometry):
+        ctx.n, ctx.geometry, ctx.in_geometry = storage.size, (size, stride, offset), in_geometry
+        isz = storage.itemsize
+        return ctx.xp.lib.stride_tricks.as_strided(storage[offset:], size,
+                                                   [s * isz for s in stride])
+
+    @staticmethod
+    def backward(ctx, grad):
+        return AsStridedBackward.apply(grad, n=ctx.n, src=ctx.geometry, dst=ctx.in_geometry)
+
+
+class AsStridedBackward(Op):
+    """Scatter-add from geometry `src` into a zero storage of n elements, then gather `dst`.
+
+    A linear map whose adjoint is itself with src and dst swapped.
+    """
+
+    promote = None
+
+    @staticmethod
+    def forward(ctx, g, *, n, src, dst):
+        ctx.n, ctx.src, ctx.dst = n, src, dst
+        xp = ctx.xp
+        store = xp.zeros(n, dtype=g.dtype)
+        ctx.ext.scatter_add(store, _positions(xp, *src), g)
+        return store[_positions(xp, *dst)]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return AsStridedBackward.apply(grad, n=ctx.n, src=ctx.dst, dst=ctx.src)
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    if any(s < 0 for s in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got "
+                           f"strides: {list(stride)}")
+    root = input._base if input._base is not None else input
+    if root.data.flags.c_contiguous:
+        storage = root.data.reshape(-1)
+        in_geometry = (input.shape, input.stride(), input.storage_offset())
+    else:  # no flat storage behind this tensor: its contiguous copy stands in for one
+        storage = input.data.copy().reshape(-1)
+        in_geometry = (input.shape, _contiguous_strides(input.shape), 0)
+    offset = in_geometry[2] if storage_offset is None else int(storage_offset)
+    if all(size):
+        need = offset + builtins.sum((s - 1) * st for s, st in zip(size, stride)) + 1
+        if need > storage.size:
+            isz = storage.itemsize
+            raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage "
+                               f"offset {offset}, and itemsize {isz} requiring a storage size of "
+                               f"{need * isz} are out of bounds for storage of size "
+                               f"{storage.size * isz}")
+    return AsStrided.apply(input, storage=storage, size=size, stride=stride, offset=offset,
+                           in_geometry=in_geometry)
+
+
+# ------------------------------------------------------------------ constant padding
+
+class ConstantPadNd(Op):
+    promote = None
+
+    @staticmethod
+    def forward(ctx, x, *, pad, value):
+        ctx.pad = pad
+        nd = x.ndim
+        src, dst = [slice(None)] * nd, [slice(None)] * nd
+        shape = list(x.shape)
+        for i in range(len(pad) // 2):
+            d, lo, hi = nd - 1 - i, pad[2 * i], pad[2 * i + 1]
+            n = x.shape[d]
+            shape[d] = n + lo + hi
+            a, b = builtins.max(-lo, 0), n - builtins.max(-hi, 0)
+            src[d] = slice(a, b)
+            dst[d] = slice(builtins.max(lo, 0), builtins.max(lo, 0) + b - a)
+        out = ctx.xp.full(shape, value, dtype=x.dtype)
+        out[tuple(dst)] = x[tuple(src)]
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # the adjoint of padding by p is padding by -p: crop what was added, zero-fill what
+        # was cropped
+        return ConstantPadNd.apply(grad, pad=tuple(-p for p in ctx.pad), value=0)
+
+
+def constant_pad_nd(input, pad, value=0):
+    pad = tuple(int(p) for p in pad)
+    nd = input.ndim
+    if len(pad) % 2:
+        raise RuntimeError(f"Length of pad must be even but instead it equals {len(pad)}")
+    if len(pad) // 2 > nd:
+        # torch's message, missing spaces included
+        raise RuntimeError(f"Length of pad should be no more than twice the number of dimensions "
+                           f"of the input. Pad length is {len(pad)}while the input has "
+                           f"{nd}dimensions.")
+    for i in range(len(pad) // 2):
+        n = input.shape[nd - 1 - i]
+        lo, hi = pad[2 * i], pad[2 * i + 1]
+        # torch narrows the negative sides first, one after the other
+        if lo < 0:
+            n += lo
+            if n < 0:
+                raise RuntimeError("narrow(): length must be non-negative.")
+        if hi < 0 and n + hi < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
+    return ConstantPadNd.apply(input, pad=pad, value=value)
