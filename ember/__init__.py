@@ -6,8 +6,9 @@ torch's top-level names; it imports no optional dependency.
 from . import _dtype
 from ._device import device, get_default_device, set_default_device
 from ._dtype import (bfloat16, bool, cdouble, cfloat, complex64, complex128, double, dtype,
-                     float, float16, float32, float64, get_default_dtype, half, int, int8, int16,
-                     int32, int64, long, promote_types, set_default_dtype, short, uint8)
+                     finfo, float, float16, float32, float64, get_default_dtype, half, iinfo, int,
+                     int8, int16, int32, int64, long, promote_types, set_default_dtype, short,
+                     uint8)
 from ._tensor import Size, Tensor
 from ._creation import (arange, as_tensor, asarray, complex, empty, empty_like, eye, from_dlpack,
                         from_numpy, full, full_like, linspace, logspace, ones, ones_like, range,
@@ -17,8 +18,9 @@ from .random import (Generator, bernoulli, default_generator, get_rng_state, ini
                      randint_like, randn, randn_like, randperm, seed, set_rng_state)
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
+from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .ops import *  # noqa: F401,F403 - every public op under its torch name
-from . import autograd, ops, random  # noqa: F401
+from . import autograd, cuda, linalg, nn, ops, random, return_types, testing  # noqa: F401
 
 __version__ = "0.1.0"
 

@@ -64,6 +64,17 @@ def make_tensor(data, device, requires_grad=False, grad_fn=None, output_nr=0):
     return t
 
 
+def storage_root(t):
+    """The tensor that owns t's memory: its view base, or for a detach() of a view (which is
+    no view for autograd, as in torch) the base it was detached from."""
+    root = t._base
+    if root is None:
+        root = t.__dict__.get("_storage_base") if t.__dict__ else None
+        if root is None:
+            return t
+    return root.__dict__.get("_storage_base", root) if root.__dict__ else root
+
+
 def _shape_arg(shape):
     """Accept f(2, 3), f((2, 3)), f([2, 3]) and f(Size) alike."""
     if len(shape) == 1 and not isinstance(shape[0], (int, numpy.integer)):
@@ -210,13 +221,10 @@ class Tensor:
         return st if dim is None else st[ops.canonical_dim(dim, d.ndim)]
 
     def storage_offset(self):
-        base = self._base
-        if base is None:
-            base = self.__dict__.get("_storage_base")  # a detach() of a view
-            if base is None:
-                return 0
-        base = base.__dict__.get("_storage_base", base)
-        return (ops.address(self.data) - ops.address(base.data)) // self.data.itemsize
+        root = storage_root(self)
+        if root is self:
+            return 0
+        return (ops.address(self.data) - ops.address(root.data)) // self.data.itemsize
 
     def data_ptr(self):
         return ops.address(self.data)

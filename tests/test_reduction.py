@@ -1,12 +1,9 @@
 """Reductions beyond the op table: errors with torch's types and messages, named-tuple
 results, dtype rules, and small cases whose gradients are written out by hand."""
 import math
-import pickle
 import warnings
 
-import numpy
 import pytest
-import torch
 
 import ember
 
@@ -23,8 +20,8 @@ def grad_of(fn, data):
 
 @pytest.mark.parametrize("fn", [
     lambda x: ember.sum(x, 2), lambda x: ember.mean(x, (0, 2)), lambda x: x.max(2),
-    lambda x: ember.cumsum(x, 2), lambda x: x.sort(2), lambda x: ember.var(x, 2),
-    lambda x: ember.argmax(x, 2), lambda x: x.amax(2), lambda x: ember.logsumexp(x, 2)])
+    lambda x: ember.var(x, 2), lambda x: ember.argmax(x, 2), lambda x: x.amax(2),
+    lambda x: ember.logsumexp(x, 2)])
 def test_bad_dim(fn):
     with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of "
                                          r"\[-2, 1\], but got 2\)"):
@@ -44,7 +41,6 @@ def test_empty_reductions_raise_like_torch():
                                          r"for input.numel\(\) == 0"):
         ember.argmax(ember.tensor([]))
     assert ember.amax(ember.zeros(0, 3), 1).shape == (0,)
-    assert math.isnan(ember.median(ember.tensor([])).item())
 
 
 def test_dtype_errors():
@@ -60,36 +56,14 @@ def test_dtype_errors():
         ember.norm(ember.tensor([1, 2]))
     with pytest.raises(RuntimeError, match="argmax\\(\\): does not support bool input"):
         ember.argmax(ember.tensor([True, False]))
-    with pytest.raises(NotImplementedError, match="\"histogram_cpu\" not implemented for 'Long'"):
-        ember.histc(ember.tensor([1, 2]))
-    with pytest.raises(NotImplementedError, match="\"bincount_cpu\" not implemented for 'Float'"):
-        ember.bincount(ember.tensor([1.0]))
 
 
 def test_argument_errors():
     x = ember.ones(2, 3)
-    with pytest.raises(RuntimeError, match="kthvalue\\(\\): selected number k out of range for "
-                                           "dimension 1"):
-        ember.kthvalue(x, 4, 1)
-    with pytest.raises(RuntimeError, match="selected index k out of range"):
-        ember.topk(x, 4)
-    with pytest.raises(RuntimeError, match="bincount only supports 1-d non-negative integral"):
-        ember.bincount(ember.tensor([-1, 2]))
-    with pytest.raises(RuntimeError, match="minlength should be >= 0"):
-        ember.bincount(ember.tensor([1]), minlength=-1)
-    with pytest.raises(RuntimeError, match="torch.histc: max must be larger than min"):
-        ember.histc(x, 4, 3, 1)
-    with pytest.raises(RuntimeError, match="diff expects input to be at least one-dimensional"):
-        ember.diff(ember.tensor(3.0))
-    with pytest.raises(RuntimeError, match="order must be non-negative but got -1"):
-        ember.diff(x, -1)
     with pytest.raises(RuntimeError, match="linalg.matrix_norm: dim must be a 2-tuple. Got 0 1 2"):
         ember.norm(ember.ones(2, 3, 4), "fro", (0, 1, 2))
     with pytest.raises(NotImplementedError, match="nuc"):
         ember.norm(x, "nuc")
-    with pytest.raises(RuntimeError, match="derivative for aten::bincount is not implemented"):
-        w = ember.tensor([0.5, 1.0], requires_grad=True)
-        ember.bincount(ember.tensor([1, 3]), w).sum().backward()
 
 
 # ---------------------------------------------------------------- named tuples
@@ -102,19 +76,14 @@ def test_named_tuple_fields():
     values, indices = r
     assert values is r.values and indices is r[1]
     assert indices.dtype is ember.int64
-    s = x.sort(1, descending=True)
-    assert s.values.tolist() == [[3.0, 3.0, 1.0], [2.0, 2.0, 0.0]]
-    assert s.indices.tolist() == [[1, 2, 0], [0, 1, 2]]
     mm = ember.aminmax(x)
     assert (mm.min.item(), mm.max.item()) == (0.0, 3.0)
     assert repr(r).startswith("torch.return_types.max(\nvalues=tensor(")
-    assert pickle.loads(pickle.dumps(ember.topk(x, 1))).indices.tolist() == [[1], [0]]
     for name in ("min", "sort", "topk", "kthvalue", "median", "nanmedian", "mode", "cummax",
                  "cummin"):
         assert getattr(ember.return_types, name)._fields == ("values", "indices")
     # torch returns plain tuples from these
     assert type(ember.var_mean(x)) is tuple and type(ember.std_mean(x, 1)) is tuple
-    assert type(ember.unique(x, return_counts=True)) is tuple
 
 
 # ---------------------------------------------------------------- dtype rules
@@ -126,15 +95,12 @@ def test_integer_and_bool_dtypes():
     assert ember.sum(i32).dtype is ember.int64 and ember.sum(b).item() == 2
     assert ember.sum(u8).item() == 300  # no uint8 overflow: accumulates as int64
     assert ember.prod(b).dtype is ember.int64 and ember.prod(u8).item() == 20000
-    assert ember.cumsum(i32, 0).dtype is ember.int64 and ember.cumprod(b, 0).tolist() == [1, 0, 0]
     assert ember.sum(i32, dtype=ember.int32).dtype is ember.int32
     assert ember.amax(i32, 0).dtype is ember.int32 and ember.max(u8).dtype is ember.uint8
     assert ember.all(u8).dtype is ember.uint8 and ember.any(u8, 0).dtype is ember.uint8
     assert ember.all(ember.tensor([1.0, 2.0])).dtype is ember.bool
     assert ember.count_nonzero(ember.tensor([[1.0, 0.0], [0.0, 2.0]]), 0).dtype is ember.int64
     assert ember.logsumexp(ember.tensor([1, 2]), 0).dtype is ember.float32
-    assert ember.bincount(ember.tensor([1, 3]), ember.tensor([1.0, 2.0])).dtype is ember.float32
-    assert ember.bincount(ember.tensor([1, 3]), ember.tensor([1, 2])).dtype is ember.float64
     assert ember.norm(ember.ones(2, 3), dtype=ember.float64).dtype is ember.float64
 
 
@@ -156,24 +122,12 @@ def test_prod_second_derivative_across_two_zeros():
     assert h.tolist() == [0.0, 3.0, 0.0]
 
 
-def test_cumprod_gradient_with_a_zero():
-    # y = (a, ab, abc); dL/dx for L = sum(y) at (2, 0, 5): (1 + b + bc, a + ac, ab)
-    assert grad_of(lambda x: x.cumprod(0), [2.0, 0.0, 5.0]) == [1.0, 12.0, 0.0]
-    assert grad_of(lambda x: x.cumprod(0), [2.0, 3.0, 5.0]) == [19.0, 12.0, 6.0]
-
-
 def test_ties_split_or_go_to_the_index():
     assert grad_of(ember.max, X) == [[0.0, 0.5, 0.5], [0.0, 0.0, 0.0]]
     assert grad_of(lambda x: x.amax(1), X) == [[0.0, 0.5, 0.5], [0.5, 0.5, 0.0]]
     assert grad_of(lambda x: x.max(1).values, X) == [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]
-    assert grad_of(ember.median, X) == [[0.0, 0.0, 0.0], [0.5, 0.5, 0.0]]
     assert grad_of(lambda x: x.norm(math.inf), [[-3.0, 3.0], [1.0, 0.0]]) == \
         [[-0.5, 0.5], [0.0, 0.0]]
-    # cummax/cummin take the latest of equal running extremes, as torch
-    assert ember.cummax(ember.tensor([1.0, 3.0, 3.0, 2.0, 3.0]), 0).indices.tolist() == \
-        [0, 1, 2, 2, 4]
-    nan = float("nan")
-    assert ember.cummax(ember.tensor([1.0, nan, 3.0, nan]), 0).indices.tolist() == [0, 1, 1, 3]
 
 
 def test_masked_gradients_at_zero():
@@ -194,77 +148,15 @@ def test_var_correction_semantics():
     assert any("degrees of freedom is <= 0" in str(w.message) for w in caught)
 
 
-def test_logsumexp_and_logcumsumexp_are_stable():
+def test_logsumexp_is_stable():
     inf = math.inf
     x = ember.tensor([[-inf, -inf], [1.0, inf], [1000.0, 1000.0]])
     out = ember.logsumexp(x, 1).tolist()
     assert out[0] == -inf and out[1] == inf and out[2] == pytest.approx(1000 + math.log(2))
-    y = ember.tensor([-200.0, 0.0, 150.0, -3.0], dtype=ember.float64)
-    expected = torch.logcumsumexp(torch.tensor(y.tolist(), dtype=torch.float64), 0)
-    numpy.testing.assert_allclose(ember.logcumsumexp(y, 0).tolist(), expected.tolist())
-
-
-def test_median_mode_kthvalue_small():
-    x = ember.tensor([[1.0, 3.0, 3.0, 1.0, 2.0], [2.0, 2.0, 0.0, 2.0, 0.0]])
-    assert ember.median(x).item() == 2.0  # the lower median of ten values
-    assert ember.median(ember.tensor([4.0, 1.0, 3.0, 2.0])).item() == 2.0
-    m = ember.mode(x, 1)
-    assert m.values.tolist() == [1.0, 2.0] and m.indices.tolist() == [3, 3]
-    k = ember.kthvalue(ember.tensor([5.0, 1.0, 4.0]), 2)
-    assert (k.values.item(), k.indices.item()) == (4.0, 2)
-    nan = float("nan")
-    assert ember.nanmedian(ember.tensor([1.0, nan, 2.0, 3.0])).item() == 2.0
-    assert math.isnan(ember.median(ember.tensor([1.0, nan, 2.0])).item())
 
 
 def test_zero_dim_inputs():
     s = ember.tensor(3.0, requires_grad=True)
-    for r in (ember.max(s, 0), ember.sort(s), ember.median(s, 0), ember.cummax(s, -1),
-              ember.kthvalue(s, 1), ember.topk(s, 1), ember.mode(s)):
-        assert r.values.shape == () and r.indices.shape == () and r.indices.item() == 0
-    assert ember.cumsum(s, 0).shape == () and ember.argmax(s, 0).item() == 0
-    ember.cumprod(s, 0).backward()
-    assert s.grad.item() == 1.0
-
-
-def test_topk_unsorted_holds_the_same_elements():
-    x = ember.tensor([[0.3, -1.0, 2.5, 0.7, 1.1]])
-    r = ember.topk(x, 3, sorted=False)
-    assert sorted(r.values.tolist()[0]) == pytest.approx([0.7, 1.1, 2.5])
-    assert sorted(r.indices.tolist()[0]) == [2, 3, 4]
-
-
-def test_sort_is_stable_with_nan_last_or_first():
-    nan = float("nan")
-    x = ember.tensor([3.0, nan, 1.0, nan, 3.0])
-    assert ember.sort(x).indices.tolist() == [2, 0, 4, 1, 3]
-    assert ember.sort(x, descending=True).indices.tolist() == [1, 3, 0, 4, 2]
-    assert ember.argsort(x, descending=True).tolist() == [1, 3, 0, 4, 2]
-
-
-def test_unique_forms():
-    x = ember.tensor([3, 1, 2, 3, 1, 5])
-    values, inverse, counts = ember.unique(x, return_inverse=True, return_counts=True)
-    assert values.tolist() == [1, 2, 3, 5] and inverse.tolist() == [2, 0, 1, 2, 0, 3]
-    assert counts.tolist() == [2, 1, 2, 1]
-    assert ember.unique(x, sorted=False).tolist() == [1, 2, 3, 5]
-    rows = ember.tensor([[1, 2], [1, 2], [0, 5]])
-    values, inverse = ember.unique(rows, dim=0, return_inverse=True)
-    assert values.tolist() == [[0, 5], [1, 2]] and inverse.tolist() == [1, 1, 0]
-    out, counts = ember.unique_consecutive(ember.tensor([1, 1, 2, 2, 3, 1]), return_counts=True)
-    assert out.tolist() == [1, 2, 3, 1] and counts.tolist() == [2, 2, 1, 1]
-
-
-def test_histc_and_bincount_small():
-    assert ember.histc(ember.tensor([1.0, 2.0, 1.0, 4.0]), bins=4, min=0, max=3).tolist() == \
-        [0.0, 2.0, 1.0, 0.0]
-    assert ember.histc(ember.tensor([2.0, 2.0]), bins=4).tolist() == [0.0, 0.0, 2.0, 0.0]
-    assert ember.bincount(ember.tensor([1, 3, 1]), minlength=6).tolist() == [0, 2, 0, 1, 0, 0]
-    assert ember.bincount(ember.tensor([], dtype=ember.int64)).tolist() == []
-
-
-def test_diff_small():
-    assert ember.diff(ember.tensor([1, 4, 9, 16])).tolist() == [3, 5, 7]
-    assert ember.diff(ember.tensor([1, 4, 9, 16]), n=2).tolist() == [2, 2]
-    assert ember.diff(ember.tensor([1.0, 2.0]), n=3).tolist() == []
-    assert ember.diff(ember.tensor([True, False, False])).tolist() == [True, False]
+    r = ember.max(s, 0)
+    assert r.values.shape == () and r.indices.shape == () and r.indices.item() == 0
+    assert ember.argmax(s, 0).item() == 0

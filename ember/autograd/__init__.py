@@ -1,15 +1,15 @@
 """torch.autograd: backward, grad, Function, grad modes, gradcheck, anomaly detection."""
 import warnings
 
-from . import grad_mode
-from .function import Function, FunctionCtx, once_differentiable
-from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
-                        is_inference_mode_enabled, no_grad, set_grad_enabled)
+from . import grad_mode  # noqa: F401 - torch.autograd.grad_mode
+from .function import Function, FunctionCtx, once_differentiable  # noqa: F401
 from .function import hooks as _hooks
+from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: F401
+                        is_inference_mode_enabled, no_grad, set_grad_enabled)
 
-__all__ = ["backward", "grad", "Function", "no_grad", "enable_grad", "set_grad_enabled",
-           "inference_mode", "gradcheck", "gradgradcheck", "detect_anomaly",
-           "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled"]
+__all__ = ["Function", "backward", "detect_anomaly", "enable_grad", "grad", "gradcheck",
+           "gradgradcheck", "inference_mode", "is_anomaly_check_nan_enabled",
+           "is_anomaly_enabled", "no_grad", "set_detect_anomaly", "set_grad_enabled"]
 
 
 def _as_list(x):
@@ -24,7 +24,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     from .engine import run_backward
     tensors = _as_list(tensors)
     grads = _as_list(grad_tensors) or [None] * len(tensors)
-    grads = (grads + [None] * len(tensors))[:len(tensors)]  # torch pairs them with zip
+    if len(grads) != len(tensors):
+        grads = (grads + [None] * len(tensors))[:len(tensors)]  # torch pairs them with zip
     if retain_graph is None:
         retain_graph = create_graph
     inputs = _as_list(inputs)
@@ -122,4 +123,4 @@ def is_anomaly_check_nan_enabled():
 
 
 # bound after the submodule import so that the names are the functions, as in torch
-from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402, F401

@@ -21,10 +21,10 @@ def sum_to(grad, shape):
     if grad.shape == shape:
         return grad
     lead = grad.ndim - len(shape)
-    dims = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
-    if dims:
-        grad = grad.sum(dims, keepdim=True)
+    inner = tuple(lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
+    if not inner:  # only new leading dims (a bias): one reduction, no reshape
+        return grad.sum(tuple(range(lead)))
+    grad = grad.sum(tuple(range(lead)) + inner, keepdim=True)
     if lead:
         grad = grad.reshape(shape)
     return grad
@@ -128,30 +128,38 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     results = [None] * len(inputs) if inputs is not None else None
     heap = [(-n.seq, id(n), n) for n in roots if n in needed and deps.get(n, 0) == 0]
     heapq.heapify(heap)
-    prev_mode = grad_mode.state.enabled
-    grad_mode.state.enabled = create_graph
+    state = grad_mode.state
+    prev_mode = state.enabled
+    state.enabled = create_graph
+    anomaly = hooks.anomaly
+    if anomaly:
+        state.in_backward += 1  # the ops of backward formulas are not forward ops
     try:
         while heap:
             node = heapq.heappop(heap)[2]
             buf = buffers.pop(node, None)
             leaf = type(node) is AccumulateGrad
+            pre = None
             if buf is not None:
                 if leaf:
                     if node.variable._hooks and buf[0] is not None:
                         buf[0] = _run_hooks(node.variable._hooks, buf[0])
-                elif node._pre_hooks:
-                    _tensor_hooks(node._pre_hooks, buf)
+                else:
+                    pre = node._pre_hooks
+                    if pre:
+                        _tensor_hooks(pre, buf)
                 if capture is not None:
                     for nr, g in enumerate(buf):
                         ks = capture.get((node, nr))
                         if ks is not None and g is not None:
-                            for k in ks:
-                                results[k] = g
-                            if accumulate and not leaf:  # backward(inputs=[non-leaf])
+                            if not accumulate:
+                                for k in ks:
+                                    results[k] = g
+                            elif not leaf:  # backward(inputs=[non-leaf]) fills its .grad
                                 _accumulate_grad(inputs[ks[0]], [g], create_graph, False)
                     g = None
-                if not leaf and node._pre_hooks:
-                    _node_prehooks(node._pre_hooks, buf)
+                if pre:
+                    _node_prehooks(pre, buf)
             if leaf:
                 if buf is not None and buf[0] is not None and accumulate:
                     if targets is None or node in targets:
@@ -183,7 +191,9 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             # drop our references: an unshared gradient can then become a leaf's .grad as is
             in_grads = g = None
     finally:
-        grad_mode.state.enabled = prev_mode
+        state.enabled = prev_mode
+        if anomaly:
+            state.in_backward -= 1
     if inputs is not None and not allow_unused and accumulate is False:
         for k, g in enumerate(results):
             if g is None:
@@ -320,8 +330,8 @@ def _calibrate():
     measured through the same calls as in _stealable (interpreters count differently)."""
     import numpy
 
-    from .function import make_tensor
     from .._device import cpu
+    from .function import make_tensor
     probe = make_tensor(numpy.zeros(1), cpu)
     return _refs(probe)
 

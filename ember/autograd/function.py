@@ -214,7 +214,7 @@ def _modified_error(t, saved_version, producer, output_nr):
         name = re.sub(r"Backward\d*$", "", producer.name())
         what += f", which is output {output_nr} of {name},"
     if hooks.anomaly:
-        hint = ("Hint: the backtrace further above can show the operation that failed to compute "
+        hint = ("Hint: the backtrace further above shows the operation that failed to compute "
                 "its gradient. The variable in question was changed in there or anywhere later. "
                 "Good luck!")
     else:
@@ -381,7 +381,26 @@ def _wrap(cls, ctx, out, args, link):
         any_linked |= linked
         results.append(t)
     if cls.view:
-        _mark_views(ctx, args[0], results)
+        # outputs share the base's memory, version counter and root base; NumPy may copy
+        # where no view exists (reshape of a transposed array): such an output is a new
+        # tensor, as torch's reshape gives
+        base = args[0]
+        vc = base._vc
+        root = base._base
+        if root is None:
+            root = base
+        xa = base.data
+        for t in results:
+            a = t.data
+            ob = a.base
+            if ob is xa or a is xa or ob is not None and (
+                    ob is xa.base or ctx.xp.may_share_memory(a, xa)):
+                t._vc = vc
+                t._base = root
+                if not link and not _grad_state.enabled:
+                    t._output_nr = -1  # marks "view made in no_grad mode" (ops/inplace.py)
+        if link:
+            ctx._view_v = vc[0]
     if any_linked:
         ctx.seq = next(_seq)
         needs = ctx.needs_input_grad
@@ -402,32 +421,11 @@ def _wrap(cls, ctx, out, args, link):
     return tuple(results) if multi else results[0]
 
 
-def _mark_views(ctx, base, results):
-    """Outputs of a view op share the base's memory, version counter and root base.
-
-    NumPy may copy where no view exists (reshape of a transposed array): such an output
-    is a new tensor, as torch's reshape gives.
-    """
-    xa = base.data
-    owner = xa if xa.base is None else xa.base
-    root = base._base if base._base is not None else base
-    grad_off = not _grad_state.enabled
-    for t in results:
-        a = t.data
-        ob = a.base
-        if ob is owner or a is xa or (ob is not None and ctx.xp.may_share_memory(a, xa)):
-            t._vc = base._vc
-            t._base = root
-            if grad_off:
-                t._output_nr = -1  # marks "view made in no_grad mode" (see ops/inplace.py)
-    ctx._view_v = base._vc[0]
-
-
 def _after_apply(cls, ctx, args, attrs, result, link):
     if hooks.anomaly:
         if link:
             ctx._trace = traceback.extract_stack()[:-3]
-        if hooks.anomaly_check_nan:
+        if hooks.anomaly_check_nan and not _grad_state.in_backward:
             _check_forward_nan(cls.__name__, args, result)
     if hooks.tracer is not None:
         hooks.tracer(cls, args, attrs, result)
@@ -452,11 +450,13 @@ def _check_forward_nan(name, args, result):
 _PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
-def _where(stack):
-    """The innermost frame outside the ember package: the user's line that made the op."""
+def _where(stack, depth=4):
+    """The innermost frames outside the ember package (the user's line that made the op last),
+    in traceback format."""
     frames = [f for f in stack if not os.path.abspath(f.filename).startswith(_PKG_DIR)]
-    f = frames[-1] if frames else stack[-1]
-    return f'  File "{f.filename}", line {f.lineno}, in {f.name}\n    {f.line}'
+    frames = frames[-depth:] if frames else stack[-1:]
+    return "\n".join(f'  File "{f.filename}", line {f.lineno}, in {f.name}\n    {f.line}'
+                     for f in frames)
 
 
 # ---------------------------------------------------------------- public custom Function
@@ -600,7 +600,7 @@ class Function:
             ctx.input_meta = tuple((a.shape, a.dtype) if n else None for a, n in zip(args, needs))
             if hooks.anomaly:
                 ctx._trace = traceback.extract_stack()[:-1]
-                if hooks.anomaly_check_nan:
+                if hooks.anomaly_check_nan and not _grad_state.in_backward:
                     _check_forward_nan(cls.__name__, args, tuple(results))
         return tuple(results) if multi else results[0]
 

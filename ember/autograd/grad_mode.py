@@ -12,6 +12,7 @@ import threading
 class _State(threading.local):
     enabled = True
     inference = False
+    in_backward = 0  # > 0 while this thread runs backward formulas (anomaly mode reads it)
 
 
 state = _State()
@@ -59,7 +60,7 @@ class _NoParamDecorator(_GradModeBase):
 
     def __new__(cls, orig_func=None):
         if orig_func is None:
-            return super().__new__(cls)
+            return object.__new__(cls)
         return cls()(orig_func)
 
 

@@ -48,8 +48,8 @@ def _numerical_jacobians(fn, inputs, i, eps, n_outs):
 
 def _analytical_jacobians(outs, diff, idx):
     """J[j][i]: d outs[j] / d inputs[idx[i]], one row per output element (one vjp each)."""
-    from . import grad as autograd_grad
     from .._creation import zeros_like
+    from . import grad as autograd_grad
     jac = [[[] for _ in idx] for _ in outs]
     for j, o in enumerate(outs):
         for k in range(o.numel()):
@@ -107,8 +107,8 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
                   gen_non_contig_grad_outputs=False, raise_exception=True, **_ignored):
     """gradcheck of (inputs, grad_outputs) -> gradients of func: the second derivatives,
     including those with respect to the upstream gradient (as torch)."""
-    from . import grad as autograd_grad
     from .._creation import tensor
+    from . import grad as autograd_grad
     inputs = _as_tuple(inputs)
     outs = [o for o in _outputs(func, inputs) if o.requires_grad]
     if grad_outputs is None:

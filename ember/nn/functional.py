@@ -1,5 +1,6 @@
 """torch.nn.functional: argument checks with torch's errors, then compositions of ember.ops."""
-from ..ops.shape import cat, constant_pad_nd, expand, flip, narrow
+from ..ops.joining import cat, constant_pad_nd, flip
+from ..ops.shape import expand, narrow
 
 _PAD_SUPPORT = ("Supported combinations for non-constant padding:\n"
                 "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"

@@ -4,7 +4,7 @@ from .._device import canonical
 from .._tensor import Tensor, make_tensor
 from ..autograd.function import Op
 
-__all__ = ["clone", "fill_", "detach"]
+__all__ = ["clone", "detach", "fill_"]
 
 
 class Cast(Op):
@@ -106,6 +106,39 @@ def address(array):
         array.data.ptr
 
 
+class Copy(Op):
+    """dst.copy_(src) as torch records it: src gets the incoming gradient (the engine sums it
+    over broadcast dims and casts it to src's dtype); the overwritten dst gets zeros."""
+
+    promote = None
+    _node_name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, dst, src):
+        return ctx.xp.broadcast_to(src, dst.shape).astype(dst.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .._creation import zeros_like
+        need_dst, need_src = ctx.needs_input_grad
+        return (zeros_like(grad) if need_dst else None), (grad if need_src else None)
+
+
+def _check_copy_shapes(dst, src):
+    ds, ss = tuple(dst.shape), tuple(src.shape)
+    n = max(len(ds), len(ss))
+    a, b = (1,) * (n - len(ds)) + ds, (1,) * (n - len(ss)) + ss
+    out = [0] * n
+    for i in reversed(range(n)):  # torch's infer_size scans from the last dim
+        if a[i] != b[i] and a[i] != 1 and b[i] != 1:
+            raise RuntimeError(f"The size of tensor a ({a[i]}) must match the size of tensor b "
+                               f"({b[i]}) at non-singleton dimension {i}")
+        out[i] = b[i] if a[i] == 1 else a[i]
+    if tuple(out) != ds:
+        raise RuntimeError(f"output with shape {list(ds)} doesn't match the broadcast shape "
+                           f"{out}")
+
+
 def copy_(self, src):
     """self.copy_(src): src broadcast, cast and moved into self's memory (differentiable)."""
     from .inplace import inplace
@@ -113,13 +146,9 @@ def copy_(self, src):
         src = make_tensor(self.device.xp.asarray(src), self.device)
     if src.device != self.device:
         src = src.to(self.device)
-    return inplace(self, _take_src, src, allow_cast=True)
-
-
-def _take_src(self, src):
-    from .shape import expand
-    out = src if src.shape == self.shape else expand(src, self.shape)
-    return out.to(self.dtype)
+    if src.shape != self.shape:
+        _check_copy_shapes(self, src)
+    return inplace(self, Copy.apply, src, allow_cast=True)
 
 
 def fill_(self, value):

@@ -79,10 +79,28 @@ def inplace(self, fn, *args, allow_cast=False, **kwargs):
             # of a constant): the old history gets a zero gradient
             node = Fill.apply(src).grad_fn
             self.grad_fn, self._output_nr = node, 0
+        _repoint_saved_output(self, result, seq0)
         handle = self.__dict__.get("_retains") if self.grad_fn is not None else None
         if handle:
             _move_retain(self, handle)
     return self
+
+
+def _repoint_saved_output(self, result, seq0):
+    """An op that saved its output (exp_, relu_, ...) keeps self's memory and version instead
+    of the temporary result: no extra copy stays alive, and a later in-place change of self
+    raises torch's error at backward, as in torch."""
+    node = result.grad_fn
+    if node is None or getattr(node, "seq", -1) <= seq0 or not getattr(node, "_save_out", False):
+        return
+    if node._out_arrays is None:
+        return
+    i = result._output_nr
+    if node._out_arrays[i] is not result.data:
+        return
+    node._out_arrays = node._out_arrays[:i] + (self.data,) + node._out_arrays[i + 1:]
+    node._out_vcs = node._out_vcs[:i] + (self._vc,) + node._out_vcs[i + 1:]
+    node._out_versions = node._out_versions[:i] + (self._vc[0],) + node._out_versions[i + 1:]
 
 
 def _check_allowed(self, base, grads_in):
@@ -158,66 +176,122 @@ class Fill(Op):
 
 # ---------------------------------------------------------------- writes through views
 
-def _flat_positions(view, base):
-    """For each element of `view`, its flat (C-order) index in `base`, from byte offsets."""
-    from .copy import address
-    v, b = view.data, base.data
-    if v.ndim:
-        grid = numpy.indices(v.shape, dtype=numpy.int64)
-        strides = numpy.array(v.strides, dtype=numpy.int64).reshape((-1,) + (1,) * v.ndim)
-        view_off = (grid * strides).sum(axis=0)
-    else:
-        view_off = numpy.zeros((), numpy.int64)
-    view_off = view_off + (address(v) - address(b))
-    if b.flags.c_contiguous:
-        pos = view_off // b.itemsize
-    else:
-        if b.ndim:
-            grid = numpy.indices(b.shape, dtype=numpy.int64)
-            strides = numpy.array(b.strides, dtype=numpy.int64).reshape((-1,) + (1,) * b.ndim)
-            base_off = (grid * strides).sum(axis=0).reshape(-1)
+class _Region:
+    """Where a view's elements sit in its base, in the base's C order.
+
+    For a C-contiguous base (the usual case) that is a strided geometry (shape, element
+    strides, offset) and gather/scatter are strided copies of O(view) work with no index
+    arrays. Otherwise (a base with other strides, or an expanded view whose elements repeat)
+    it is an array of flat positions.
+    """
+
+    __slots__ = ("base_shape", "geom", "positions", "unique")
+
+    def __init__(self, view, base):
+        from .copy import address
+        v, b = view.data, base.data
+        self.base_shape = b.shape
+        self.unique = not any(st == 0 and n > 1 for st, n in zip(v.strides, v.shape))
+        self.geom = self.positions = None
+        it = b.itemsize
+        off = address(v) - address(b)
+        if b.flags.c_contiguous and self.unique and v.itemsize == it and off % it == 0 and \
+                all(st >= 0 and st % it == 0 for st in v.strides):
+            self.geom = (v.shape, tuple(st // it for st in v.strides), off // it)
         else:
-            base_off = numpy.zeros(1, numpy.int64)
-        order = numpy.argsort(base_off, kind="stable")
-        pos = order[numpy.searchsorted(base_off[order], view_off)]
-    return base.device.xp.asarray(pos.reshape(v.shape))
+            self.positions = base.device.xp.asarray(_flat_positions(v, b, off))
+
+    def _strided(self, xp, flat):
+        shape, strides, off = self.geom
+        it = flat.itemsize
+        return xp.lib.stride_tricks.as_strided(flat[off:], shape, tuple(st * it for st in strides))
+
+    def gather(self, xp, x):
+        if self.geom is not None:
+            return self._strided(xp, xp.ascontiguousarray(x).reshape(-1)).copy()
+        return x.reshape(-1)[self.positions]
+
+    def scatter(self, xp, ext, g):
+        out = xp.zeros(self.base_shape, dtype=g.dtype)
+        flat = out.reshape(-1)
+        if self.geom is not None:
+            self._strided(xp, flat)[...] = g
+        elif self.unique:
+            flat[self.positions.reshape(-1)] = g.reshape(-1)
+        else:  # an expanded view: several of its elements are one element of the base
+            ext.scatter_add(flat, self.positions.reshape(-1), g.reshape(-1))
+        return out
+
+    def zero(self, xp, x):
+        out = xp.array(x, order="C", copy=True)
+        flat = out.reshape(-1)
+        if self.geom is not None:
+            self._strided(xp, flat)[...] = 0
+        else:
+            flat[self.positions.reshape(-1)] = 0
+        return out
+
+
+def _flat_positions(v, b, off):
+    """For each element of view array v, its flat (C-order) index in base array b, from
+    byte offsets (off: v's first byte minus b's)."""
+    def offsets(a):
+        if not a.ndim:
+            return numpy.zeros((), numpy.int64)
+        grid = numpy.indices(a.shape, dtype=numpy.int64)
+        strides = numpy.array(a.strides, dtype=numpy.int64).reshape((-1,) + (1,) * a.ndim)
+        return (grid * strides).sum(axis=0)
+    view_off = offsets(v) + off
+    if b.flags.c_contiguous:
+        return view_off // b.itemsize
+    base_off = offsets(b).reshape(-1)
+    order = numpy.argsort(base_off, kind="stable")
+    return order[numpy.searchsorted(base_off[order], view_off)]
 
 
 class _Gather(Op):
-    """out = x.flatten()[positions]: reads a view's elements out of its base."""
+    """A view's elements read out of a base-shaped tensor."""
 
     promote = None
 
     @staticmethod
-    def forward(ctx, x, *, positions, unique=True):
-        ctx.positions, ctx.unique, ctx.in_shape = positions, unique, x.shape
-        return x.reshape(-1)[positions]
+    def forward(ctx, x, *, region):
+        ctx.region = region
+        return region.gather(ctx.xp, x)
 
     @staticmethod
     def backward(ctx, grad):
-        return _Scatter.apply(grad, positions=ctx.positions, shape=ctx.in_shape,
-                              unique=ctx.unique)
+        return _Scatter.apply(grad, region=ctx.region)
 
 
 class _Scatter(Op):
-    """The transpose of _Gather: zeros of `shape` with grad added at `positions`."""
+    """The transpose of _Gather: a zero base-shaped tensor with g at the view's elements."""
 
     promote = None
 
     @staticmethod
-    def forward(ctx, g, *, positions, shape, unique=True):
-        ctx.positions, ctx.unique = positions, unique
-        out = ctx.xp.zeros(shape, dtype=g.dtype)
-        flat = out.reshape(-1)
-        if unique:
-            flat[positions.reshape(-1)] = g.reshape(-1)
-        else:  # an expanded view: several of its elements are one element of the base
-            ctx.ext.scatter_add(flat, positions.reshape(-1), g.reshape(-1))
-        return out
+    def forward(ctx, g, *, region):
+        ctx.region = region
+        return region.scatter(ctx.xp, ctx.ext, g)
 
     @staticmethod
     def backward(ctx, grad):
-        return _Gather.apply(grad, positions=ctx.positions, unique=ctx.unique)
+        return _Gather.apply(grad, region=ctx.region)
+
+
+class _ZeroRegion(Op):
+    """x with the view's elements set to zero: linear and its own adjoint."""
+
+    promote = None
+
+    @staticmethod
+    def forward(ctx, x, *, region):
+        ctx.region = region
+        return region.zero(ctx.xp, x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _ZeroRegion.apply(grad, region=ctx.region)
 
 
 class AsStrided(Op):
@@ -227,14 +301,13 @@ class AsStrided(Op):
     promote = None
 
     @staticmethod
-    def forward(ctx, base, *, positions, unique, data):
-        ctx.positions, ctx.unique, ctx.in_shape = positions, unique, base.shape
+    def forward(ctx, base, *, region, data):
+        ctx.region = region
         return data
 
     @staticmethod
     def backward(ctx, grad):
-        return _Scatter.apply(grad, positions=ctx.positions, shape=ctx.in_shape,
-                              unique=ctx.unique)
+        return _Scatter.apply(grad, region=ctx.region)
 
 
 class CopySlices(Op):
@@ -248,39 +321,29 @@ class CopySlices(Op):
     _node_name = "torch::autograd::CopySlices"
 
     @staticmethod
-    def forward(ctx, base_old, view_new, *, positions, written):
-        ctx.positions = positions
+    def forward(ctx, base_old, view_new, *, region, written):
+        ctx.region = region
         return written  # the memory write already happened; this node records it
 
     @staticmethod
     def backward(ctx, grad):
         need_base, need_view = ctx.needs_input_grad
-        grad_base = grad_view = None
-        if need_base:
-            keep = ctx.xp.ones(grad.shape, dtype=bool)
-            keep.reshape(-1)[ctx.positions.reshape(-1)] = False
-            grad_base = grad * make_tensor(keep, ctx.device)
-        if need_view:
-            grad_view = _Gather.apply(grad, positions=ctx.positions)
-        return grad_base, grad_view
-
-
-def _unique(view):
-    return not any(s == 0 and n > 1 for s, n in zip(view.data.strides, view.data.shape))
+        return (_ZeroRegion.apply(grad, region=ctx.region) if need_base else None,
+                _Gather.apply(grad, region=ctx.region) if need_view else None)
 
 
 def _rebase_view(view, result):
     base = view._base
-    positions = _flat_positions(view, base)
+    region = _Region(view, base)
     old = make_tensor(base.data, base.device, base.requires_grad, base.grad_fn, base._output_nr)
-    new_base = CopySlices.apply(old, result, positions=positions, written=base.data)
+    new_base = CopySlices.apply(old, result, region=region, written=base.data)
     base.grad_fn, base._output_nr, base.requires_grad = new_base.grad_fn, 0, True
-    _set_view_history(view, base, positions)
+    _set_view_history(view, base, region)
 
 
-def _set_view_history(view, base, positions):
+def _set_view_history(view, base, region):
     with grad_mode.enable_grad():
-        regen = AsStrided.apply(base, positions=positions, unique=_unique(view), data=view.data)
+        regen = AsStrided.apply(base, region=region, data=view.data)
     node = regen.grad_fn
     node._view_v = view._vc[0]
     view.grad_fn, view._output_nr, view.requires_grad = node, 0, True
@@ -292,7 +355,7 @@ def regenerate_view_grad_fn(view):
     base = view._base
     if not base.requires_grad:
         return view.grad_fn
-    return _set_view_history(view, base, _flat_positions(view, base))
+    return _set_view_history(view, base, _Region(view, base))
 
 
 # ---------------------------------------------------------------- fills

@@ -1,5 +1,9 @@
 """The op table: one OpSpec per public op, gathered from one file per ops family."""
-from . import elementwise, indexing, linalg, reduction, shape
+from . import (clamping, comparison, cumulative, decomposition, einsums, elementwise, indexing,
+               joining, linalg, norms, reduction, shape, sorting, trig, unary)
 from ._spec import OpSpec, SampleInput  # noqa: F401
 
-OP_DB = elementwise.OPS + reduction.OPS + shape.OPS + indexing.OPS + linalg.OPS
+OP_DB = (elementwise.OPS + unary.OPS + trig.OPS + clamping.OPS + comparison.OPS +
+         reduction.OPS + cumulative.OPS + sorting.OPS + shape.OPS + joining.OPS +
+         indexing.OPS + linalg.OPS +
+         einsums.OPS + decomposition.OPS + norms.OPS)
