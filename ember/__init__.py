@@ -3,6 +3,8 @@
 `import ember as torch` and PyTorch code runs unchanged. This module only re-exports
 torch's top-level names; it imports no optional dependency.
 """
+import warnings as _warnings
+
 from . import _dtype
 from ._device import device, get_default_device, set_default_device
 from ._dtype import (bfloat16, bool, cdouble, cfloat, complex64, complex128, double, dtype,
@@ -20,9 +22,15 @@ from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .ops import *  # noqa: F401,F403 - every public op under its torch name
+from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: F401
 from . import autograd, cuda, linalg, nn, ops, random, return_types, testing  # noqa: F401
 
 __version__ = "0.1.0"
+
+# torch computes log(0), 0/0 and overflows silently; NumPy warns. Silence NumPy's
+# floating-point warnings when they come from ember's own code, and only those.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ember(\.|$)",
+                         message=r"(invalid value|divide by zero|overflow|underflow) encountered")
 
 
 

@@ -201,7 +201,7 @@ class Tensor:
 
     @property
     def output_nr(self):
-        return self._output_nr if self.grad_fn is not None else 0
+        return self._output_nr
 
     def get_device(self):
         return -1 if self.device.type == "cpu" else self.device.index

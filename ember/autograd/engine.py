@@ -78,13 +78,13 @@ def _collect(roots, targets):
             if node not in needed and any(n in needed for n, _ in node.next_functions):
                 needed.add(node)
     deps = {}
-    run = set() if targets is not None else None
     for node in needed:
         for nxt, _ in node.next_functions:
             if nxt is not None and nxt in needed:
                 deps[nxt] = deps.get(nxt, 0) + 1
-                if run is not None:
-                    run.add(node)
+    run = None
+    if targets is not None:
+        run = {node for node in needed if any(n in needed for n, _ in node.next_functions)}
     return needed, deps, run
 
 
@@ -138,41 +138,31 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
         while heap:
             node = heapq.heappop(heap)[2]
             buf = buffers.pop(node, None)
-            leaf = type(node) is AccumulateGrad
-            pre = None
+            if type(node) is AccumulateGrad:
+                if buf is not None and buf[0] is not None:
+                    var = node.variable
+                    if var._hooks:
+                        buf[0] = _run_hooks(var._hooks, buf[0])
+                    if capture is not None and not accumulate:
+                        for k in capture.get((node, 0), ()):
+                            results[k] = buf[0]
+                    if accumulate and (targets is None or node in targets):
+                        _accumulate_grad(var, buf, create_graph, True)
+                continue
+            in_grads = None
             if buf is not None:
-                if leaf:
-                    if node.variable._hooks and buf[0] is not None:
-                        buf[0] = _run_hooks(node.variable._hooks, buf[0])
-                else:
-                    pre = node._pre_hooks
-                    if pre:
-                        _tensor_hooks(pre, buf)
+                pre = node._pre_hooks
+                if pre:
+                    _tensor_hooks(pre, buf)
                 if capture is not None:
-                    for nr, g in enumerate(buf):
-                        ks = capture.get((node, nr))
-                        if ks is not None and g is not None:
-                            if not accumulate:
-                                for k in ks:
-                                    results[k] = g
-                            elif not leaf:  # backward(inputs=[non-leaf]) fills its .grad
-                                _accumulate_grad(inputs[ks[0]], [g], create_graph, False)
-                    g = None
+                    _capture(node, buf, capture, results, inputs, accumulate, create_graph)
                 if pre:
                     _node_prehooks(pre, buf)
-            if leaf:
-                if buf is not None and buf[0] is not None and accumulate:
-                    if targets is None or node in targets:
-                        _accumulate_grad(node.variable, buf, create_graph, True)
-                continue
-            if run is not None and node not in run:
-                continue  # a target whose backward leads to no other target
-            in_grads = None
-            if buf is not None and any(g is not None for g in buf):
-                in_grads = _call_backward(node, buf)
-                if not retain_graph:
-                    node.release()
-            buf = None
+                if (run is None or node in run) and any(g is not None for g in buf):
+                    in_grads = _call_backward(node, buf)
+                    if not retain_graph:
+                        node.release()
+                buf = None
             for i, (nxt, nr) in enumerate(node.next_functions):
                 if nxt is None or nxt not in needed:
                     continue
@@ -201,6 +191,19 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                                    "been used in the graph. Set allow_unused=True if this is the "
                                    "desired behavior.")
     return results
+
+
+def _capture(node, buf, capture, results, inputs, accumulate, create_graph):
+    """autograd.grad: keep the gradients of the requested non-leaf inputs; backward(inputs=)
+    stores them in their .grad."""
+    for nr, g in enumerate(buf):
+        ks = capture.get((node, nr))
+        if ks is not None and g is not None:
+            if not accumulate:
+                for k in ks:
+                    results[k] = g
+            else:
+                _accumulate_grad(inputs[ks[0]], [g], create_graph, False)
 
 
 def _run_hooks(fns, g):
@@ -297,9 +300,9 @@ def _warn_trace(node):
 
 def _accumulate_grad(var, buf, create_graph, leaf):
     g = buf[0]
-    buf[0] = None
     old = var._grad
     if old is None:
+        buf[0] = None  # the buffer's reference would keep g from being taken as is
         if create_graph:
             var._grad = g.clone()  # differentiable, and never aliases another tensor's grad
         elif _stealable(g):

@@ -76,6 +76,8 @@ class Node:
 
     # ---- saving, declared in forward by index (Chainer's retain_inputs / retain_outputs)
     def save_inputs(self, *indices):
+        """Keep these inputs for backward; a None index keeps nothing in that place (an
+        input no wanted gradient needs), so changing it in place later is allowed."""
         self._save_idx = indices
 
     def save_output(self):
@@ -385,7 +387,6 @@ def _wrap(cls, ctx, out, args, link):
         # where no view exists (reshape of a transposed array): such an output is a new
         # tensor, as torch's reshape gives
         base = args[0]
-        vc = base._vc
         root = base._base
         if root is None:
             root = base
@@ -395,12 +396,10 @@ def _wrap(cls, ctx, out, args, link):
             ob = a.base
             if ob is xa or a is xa or ob is not None and (
                     ob is xa.base or ctx.xp.may_share_memory(a, xa)):
-                t._vc = vc
+                t._vc = base._vc
                 t._base = root
-                if not link and not _grad_state.enabled:
-                    t._output_nr = -1  # marks "view made in no_grad mode" (ops/inplace.py)
         if link:
-            ctx._view_v = vc[0]
+            ctx._view_v = base._vc[0]
     if any_linked:
         ctx.seq = next(_seq)
         needs = ctx.needs_input_grad
@@ -408,7 +407,7 @@ def _wrap(cls, ctx, out, args, link):
         ctx.input_meta = tuple((a.shape, a.dtype) if n else None for a, n in zip(args, needs))
         ctx.out_meta = tuple((t.shape, t.dtype) for t in results)
         if ctx._save_idx is not None:
-            saved = tuple(args[i] for i in ctx._save_idx)
+            saved = tuple(None if i is None else args[i] for i in ctx._save_idx)
             ctx._saved = saved
             ctx._saved_versions = tuple(t._vc[0] if isinstance(t, Tensor) else None
                                         for t in saved)

@@ -228,7 +228,9 @@ subtract = sub
 class Mul(_Binary):
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_inputs(0, 1)
+        need_a, need_b = ctx.needs_input_grad
+        # a's gradient needs b and b's needs a: keep only those, as torch does
+        ctx.save_inputs(0 if need_b else None, 1 if need_a else None)
         return a * b
 
     @staticmethod
@@ -250,7 +252,8 @@ class Div(_Binary):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_inputs(0, 1)
+        # a's gradient needs b; b's needs both
+        ctx.save_inputs(0 if ctx.needs_input_grad[1] else None, 1)
         return a / b
 
     @staticmethod

@@ -105,7 +105,10 @@ def _repoint_saved_output(self, result, seq0):
 
 def _check_allowed(self, base, grads_in):
     if base is not None:
-        if self._output_nr == -1 and self.grad_fn is None and (base.requires_grad or grads_in):
+        # a view without history of a base that requires grad was made under no_grad (torch
+        # also refuses a no_grad view of a base without grad when the op's arguments need
+        # grad; ember allows that one and records it like any write through a view)
+        if self.grad_fn is None and base.requires_grad:
             raise RuntimeError(
                 "A view was created in no_grad mode and is being modified inplace with grad "
                 "mode enabled. Given that this use case is ambiguous and error-prone, it is "

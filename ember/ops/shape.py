@@ -9,7 +9,7 @@ splitting ops are in ops/joining.py.
 """
 import builtins
 
-from .._tensor import Size, Tensor
+from .._tensor import Size, Tensor, storage_root
 from ..autograd.function import Op
 
 __all__ = ["reshape", "permute", "transpose", "swapaxes", "swapdims", "t", "adjoint", "movedim",
@@ -651,7 +651,7 @@ def as_strided(input, size, stride, storage_offset=None):
     if any(s < 0 for s in stride):
         raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got "
                            f"strides: {list(stride)}")
-    root = input._base if input._base is not None else input
+    root = storage_root(input)
     if root.data.flags.c_contiguous:
         storage = root.data.reshape(-1)
         in_geometry = (input.shape, input.stride(), input.storage_offset())
