@@ -56,11 +56,7 @@ def make_tensor(data, device, requires_grad=False, grad_fn=None, output_nr=0):
     t.requires_grad = requires_grad
     t.grad_fn = grad_fn
     t._output_nr = output_nr
-    t._grad = None
-    t._vc = [0]
-    t._base = None
-    t._acc_ref = None
-    t._hooks = None
+    t._vc = [0]  # the version counter, one list shared by a tensor and its views
     return t
 
 
@@ -83,8 +79,15 @@ def _shape_arg(shape):
 
 
 class Tensor:
-    __slots__ = ("data", "device", "requires_grad", "_grad", "grad_fn", "_output_nr", "_vc",
-                 "_base", "_acc_ref", "_hooks", "__dict__", "__weakref__")
+    __slots__ = ("data", "device", "requires_grad", "grad_fn", "_output_nr", "_vc", "__dict__",
+                 "__weakref__")
+
+    # Rarely set, so not slots: reading falls back to these class defaults and a new
+    # tensor pays nothing for them (the hot path builds one per op).
+    _grad = None        # .grad
+    _base = None        # the root tensor this one is a view of
+    _acc_ref = None     # weakref to the AccumulateGrad node of a leaf
+    _hooks = None       # backward hooks of a leaf
 
     # torch.Tensor(2, 3) is an uninitialised float tensor; torch.Tensor([1, 2]) copies data.
     def __new__(cls, *args, device=None):

@@ -12,8 +12,9 @@ import heapq
 import sys
 import warnings
 
+from . import function as _function
 from . import grad_mode
-from .function import AccumulateGrad, _edge, _RetainGrad, _where, hooks
+from .function import _FLOATING, AccumulateGrad, _edge, _RetainGrad, _where, hooks
 
 
 def sum_to(grad, shape):
@@ -31,10 +32,14 @@ def sum_to(grad, shape):
 
 
 def _root_grads(tensors, grad_tensors):
-    from .._creation import ones_like
     grads = []
     for i, (t, g) in enumerate(zip(tensors, grad_tensors)):
         if g is None:
+            a = t.data
+            if a.size == 1 and a.dtype in _FLOATING:  # the usual scalar loss
+                grads.append(_function.make_tensor(t.device.xp.ones(a.shape, a.dtype), t.device))
+                continue
+            from .._creation import ones_like
             if t.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if not t.dtype.is_floating_point and not t.dtype.is_complex:
@@ -170,9 +175,9 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     g = in_grads[i]
                     if g is not None:
                         shape, dt = node.input_meta[i]
-                        if g.shape != shape:
+                        if g.data.shape != shape:
                             g = _fit_shape(node, i, g, shape)
-                        if g.dtype is not dt:
+                        if g.data.dtype is not dt._np:
                             g = g.to(dt)
                         _add(buffers, nxt, nr, g)
                 deps[nxt] -= 1

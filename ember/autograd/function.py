@@ -55,24 +55,29 @@ class Node:
     """One recorded operation: the `ctx` of forward/backward and the `grad_fn` of its outputs."""
 
     __slots__ = ("op", "xp", "ext", "device", "needs_input_grad", "next_functions",
-                 "input_meta", "out_meta", "seq", "_save_idx", "_saved", "_saved_versions",
-                 "_save_out", "_out_arrays", "_out_vcs", "_out_versions", "_freed",
-                 "_pre_hooks", "_post_hooks", "_trace", "_view_v", "__dict__", "__weakref__")
+                 "input_meta", "out_meta", "seq", "__dict__", "__weakref__")
 
+    # Set only by some ops or only once the node is linked: class defaults, so that a
+    # node made for an op that records nothing costs four attribute writes.
     materialize_grads = True  # a custom Function may turn it off (set_materialize_grads)
+    _save_idx = None
+    _save_out = False
+    _saved = None
+    _saved_versions = None
+    _out_arrays = None
+    _out_vcs = None
+    _out_versions = None
+    _freed = False
+    _pre_hooks = None
+    _post_hooks = None
+    _trace = None
+    _view_v = None
 
     def __init__(self, op, device):
         self.op = op
         self.device = device
         self.xp = device.xp
         self.ext = device.ext
-        self._save_idx = None
-        self._save_out = False
-        self._saved = None
-        self._pre_hooks = None
-        self._post_hooks = None
-        self._freed = False
-        self._trace = None
 
     # ---- saving, declared in forward by index (Chainer's retain_inputs / retain_outputs)
     def save_inputs(self, *indices):
@@ -325,42 +330,98 @@ class Op:
 
     @classmethod
     def apply(cls, *args, **attrs):
+        # One pass over the arguments: the device, whether a gradient is needed, the
+        # arrays, and whether torch's promotion can change anything (the common case,
+        # every tensor of one dtype and no Python scalar, needs no promotion work).
         dev = None
-        tensors = []
+        need = False
+        np_dt = None
+        uniform = True
         has_scalar = False
-        needs_grad = False
+        arrays = []
         for a in args:
             if isinstance(a, Tensor):
-                d = a.device
+                d = a.data
                 if dev is None:
-                    dev = d
-                elif d is not dev:
-                    raise device_mismatch(dev, d)
-                tensors.append(a)
+                    dev = a.device
+                    np_dt = d.dtype
+                else:
+                    if a.device is not dev:
+                        raise device_mismatch(dev, a.device)
+                    if d.dtype is not np_dt:
+                        uniform = False
                 if a.requires_grad:
-                    needs_grad = True
-            elif a is not None:
-                has_scalar = True
+                    need = True
+                arrays.append(d)
+            else:
+                if a is not None:
+                    has_scalar = True
+                arrays.append(a)
         if dev is None:
             dev = cpu
-        if cls.promote is None or not tensors:
-            arrays = [a.data if isinstance(a, Tensor) else a for a in args]
-        else:
-            arrays = _promote(args, tensors, has_scalar, cls.promote)
-        if hooks.active:
-            if hooks.autocast is not None:
+        try:
+            mode = cls.promote
+            if mode is not None and np_dt is not None and not (
+                    uniform and (not has_scalar or _scalars_keep(np_dt, args)) and
+                    (mode == "common" or np_dt in _FLOATING)):
+                arrays = _promote(args, [a for a in args if isinstance(a, Tensor)], has_scalar,
+                                  mode)
+            if hooks.active and hooks.autocast is not None:
                 arrays = hooks.autocast(cls, arrays)
-        ctx = Node(cls, dev)
-        link = needs_grad and _grad_state.enabled
-        if link:
-            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
-        else:
-            ctx.needs_input_grad = (False,) * len(args)
-        out = cls.forward(ctx, *arrays, **attrs)
-        result = _wrap(cls, ctx, out, args, link)
+            ctx = Node(cls, dev)
+            link = need and _grad_state.enabled
+            ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a.requires_grad
+                                          for a in args]) if link else (False,) * len(args)
+            out = cls.forward(ctx, *arrays, **attrs)
+        except (ValueError, OverflowError) as exc:
+            return cls._forward_failed(exc, args, attrs)
+        if type(out) is tuple or cls.view:
+            result = _wrap(cls, ctx, out, args, link)
+        else:  # one plain output: the common case, inlined
+            if type(out) is not dev.xp.ndarray:
+                out = dev.xp.asarray(out)
+            if link and out.dtype in _DIFFERENTIABLE and cls.differentiable_outputs is None:
+                result = make_tensor(out, ctx.device, True, ctx, 0)
+                _link(ctx, args, (result,))
+            else:
+                result = make_tensor(out, ctx.device)
+                ctx.out_meta = None
         if hooks.active:
             _after_apply(cls, ctx, args, attrs, result, link)
         return result
+
+    @classmethod
+    def _forward_failed(cls, exc, args, attrs):
+        """Called with the ValueError/OverflowError that NumPy raised in promotion or
+        forward; an op family may translate it into torch's error (or retry)."""
+        raise exc
+
+
+def _scalars_keep(np_dt, args):
+    """True when every Python scalar in args leaves the tensors' dtype as it is."""
+    keep = _SCALAR_KEEPS.get(np_dt)
+    if keep is None:
+        return False
+    for a in args:
+        if a is not None and not isinstance(a, Tensor) and type(a) not in keep:
+            return False
+    return True
+
+
+def _build_scalar_keeps():
+    """For each NumPy dtype, the Python scalar types that torch's promotion ignores."""
+    table = {}
+    for d in _dtype.ALL:
+        if d._np is None:
+            continue
+        cat = _dtype.category(d)
+        table[d._np] = frozenset(t for t, c in ((type(True), 0), (type(1), 1), (type(1.0), 2),
+                                                (type(1j), 3)) if c <= cat)
+    return table
+
+
+_SCALAR_KEEPS = _build_scalar_keeps()
+_FLOATING = {d._np for d in _dtype.ALL if d._np is not None and _dtype.is_float_like(d)}
 
 
 def _wrap(cls, ctx, out, args, link):
@@ -401,23 +462,29 @@ def _wrap(cls, ctx, out, args, link):
         if link:
             ctx._view_v = base._vc[0]
     if any_linked:
-        ctx.seq = next(_seq)
-        needs = ctx.needs_input_grad
-        ctx.next_functions = tuple(_edge(a) if n else (None, 0) for a, n in zip(args, needs))
-        ctx.input_meta = tuple((a.shape, a.dtype) if n else None for a, n in zip(args, needs))
-        ctx.out_meta = tuple((t.shape, t.dtype) for t in results)
-        if ctx._save_idx is not None:
-            saved = tuple(None if i is None else args[i] for i in ctx._save_idx)
-            ctx._saved = saved
-            ctx._saved_versions = tuple(t._vc[0] if isinstance(t, Tensor) else None
-                                        for t in saved)
-        if ctx._save_out:
-            ctx._out_arrays = tuple(t.data for t in results)
-            ctx._out_vcs = tuple(t._vc for t in results)
-            ctx._out_versions = tuple(t._vc[0] for t in results)
+        _link(ctx, args, results)
     else:
         ctx.out_meta = None
     return tuple(results) if multi else results[0]
+
+
+def _link(ctx, args, results):
+    """Make ctx a node of the graph: its edges, what backward needs, its order."""
+    ctx.seq = next(_seq)
+    needs = ctx.needs_input_grad
+    ctx.next_functions = tuple([_edge(a) if n else (None, 0) for a, n in zip(args, needs)])
+    ctx.input_meta = tuple([(a.data.shape, a.dtype) if n else None
+                            for a, n in zip(args, needs)])
+    ctx.out_meta = tuple([(t.data.shape, t.dtype) for t in results])
+    if ctx._save_idx is not None:
+        saved = tuple([None if i is None else args[i] for i in ctx._save_idx])
+        ctx._saved = saved
+        ctx._saved_versions = tuple([t._vc[0] if isinstance(t, Tensor) else None
+                                     for t in saved])
+    if ctx._save_out:
+        ctx._out_arrays = tuple([t.data for t in results])
+        ctx._out_vcs = tuple([t._vc for t in results])
+        ctx._out_versions = tuple([t._vc[0] for t in results])
 
 
 def _after_apply(cls, ctx, args, attrs, result, link):

@@ -95,19 +95,16 @@ class _Binary(Op):
     wraps_ints = True
 
     @classmethod
-    def apply(cls, *args, **attrs):
-        try:
-            return super().apply(*args, **attrs)
-        except ValueError:
+    def _forward_failed(cls, exc, args, attrs):
+        if isinstance(exc, ValueError):
             err = _broadcast_error(args)
             if err is None:
-                raise
+                raise exc
             raise err from None
-        except OverflowError:
-            wrapped = _wrap_ints(args) if cls.wraps_ints else None
-            if wrapped is None:
-                raise
-            return super().apply(*wrapped, **attrs)
+        wrapped = _wrap_ints(args) if cls.wraps_ints else None
+        if wrapped is None:
+            raise exc
+        return cls.apply(*wrapped, **attrs)
 
 
 def _type_name(t):

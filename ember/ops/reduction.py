@@ -15,7 +15,7 @@ import warnings
 from .. import _dtype, return_types
 from .._tensor import Tensor, make_tensor
 from ..autograd.function import Op
-from .shape import canonical_dim, canonical_dims
+from .shape import Expand, Reshape, canonical_dim, canonical_dims
 
 __all__ = ["sum", "nansum", "mean", "nanmean", "prod", "max", "min", "amax", "amin", "aminmax",
            "argmax", "argmin", "var", "std", "var_mean", "std_mean", "logsumexp", "norm",
@@ -53,7 +53,8 @@ def _kept_shape(shape, dims):
 def _unreduce(grad, in_shape, dims, keepdim):
     """A reduction's gradient (or output) reshaped so it broadcasts against the input."""
     if not keepdim and dims:
-        return grad.reshape(_kept_shape(in_shape, dims))
+        # the primitive directly: backward knows the shape is valid, so skip reshape()'s checks
+        return Reshape.apply(grad, shape=_kept_shape(in_shape, dims))
     return grad
 
 
@@ -72,7 +73,9 @@ def _upcast(xp, x):
 def _accumulate(xp, fn, x, dtype, **kwargs):
     """fn(x, dtype=..., **kwargs) for a sum or product (or their scans): float16/bfloat16
     accumulate in float32 and come back in their own dtype; a given dtype is used as is."""
-    if dtype is not None or x.dtype.name not in _LOW:
+    dt = x.dtype
+    # float16/bfloat16 are the only 2-byte non-integer dtypes (dtype.name is slow in NumPy)
+    if dtype is not None or dt.itemsize != 2 or dt.kind in "iu":
         return fn(x, dtype=dtype, **kwargs)
     return fn(x, dtype=xp.float32, **kwargs).astype(x.dtype)
 
@@ -108,11 +111,13 @@ class Sum(Op):
     @staticmethod
     def forward(ctx, x, *, dims, keepdim, dtype):
         ctx.in_shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
-        return _accumulate(ctx.xp, ctx.xp.sum, x, dtype, axis=dims, keepdims=keepdim)
+        # the ndarray method skips numpy.sum's Python-level dispatch
+        return _accumulate(ctx.xp, type(x).sum, x, dtype, axis=dims, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
-        return _unreduce(grad, ctx.in_shape, ctx.dims, ctx.keepdim).expand(ctx.in_shape)
+        g = _unreduce(grad, ctx.in_shape, ctx.dims, ctx.keepdim)
+        return g if g.data.shape == ctx.in_shape else Expand.apply(g, shape=ctx.in_shape)
 
 
 def _sum_dtype(input, dtype):
