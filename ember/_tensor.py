@@ -415,10 +415,12 @@ class Tensor:
                        else f"cuda:{device}")
 
     def clone(self, *, memory_format=None):
-        return ops.clone(self)
+        return ops.clone(self, memory_format=memory_format)
 
     def contiguous(self, memory_format=None):
-        return self if self.data.flags.c_contiguous else ops.clone(self)
+        if self.data.flags.c_contiguous:
+            return self
+        return ops.clone(self, memory_format=ops.contiguous_format)
 
     def detach(self):
         # shares memory and the version counter, but is not a view for autograd (torch's

@@ -188,8 +188,6 @@ def test_add_uses_torch_promotion():
     assert not failures, failures[:10]
 
 
-@pytest.mark.xfail(strict=True, reason="core: Op.apply's _promote leaves the Python float as is "
-                   "and NumPy computes bfloat16 + float in float32 (torch keeps bfloat16)")
 def test_add_bfloat16_python_float():
     x = ember.ones(2, dtype=ember.bfloat16)
     assert (x + 2.5).dtype is ember.bfloat16

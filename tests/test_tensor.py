@@ -461,15 +461,11 @@ def test_repr_tensor_contents():
 
 # ------------------------------------------------------------------ known core divergences
 
-@pytest.mark.xfail(strict=True, reason="core: ops/copy.py Clone.forward uses x.copy() (C order); "
-                   "torch's clone keeps the strides of a dense tensor (preserve_format)")
 def test_clone_preserves_strides():
     e, t = ember.arange(6.0).reshape(2, 3).t(), torch.arange(6.0).reshape(2, 3).t()
     assert e.clone().stride() == t.clone().stride() == (1, 3)
 
 
-@pytest.mark.xfail(strict=True, reason="core: ops/copy.py Cast names its node CastBackward0; "
-                   "torch's dtype conversions record ToCopyBackward0")
 def test_cast_grad_fn_name():
     e = ember.tensor([1.0], requires_grad=True).double()
     t = torch.tensor([1.0], requires_grad=True).double()

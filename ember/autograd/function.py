@@ -293,10 +293,13 @@ def _promote(args, tensors, has_scalar, mode):
         if isinstance(a, Tensor):
             d = a.data
             out.append(d if d.dtype is np_target else d.astype(np_target))
-        elif a is None or type(a) is bool or _dtype.category(_dtype.scalar_dtype(a)) <= \
-                _dtype.category(target):
-            out.append(a)
+        elif a is None or np_target in _SCALAR_KEEPS and (
+                type(a) is bool or
+                _dtype.category(_dtype.scalar_dtype(a)) <= _dtype.category(target)):
+            out.append(a)  # NumPy keeps the array's dtype for a Python number (NEP 50)
         else:
+            # bfloat16 (ml_dtypes) does not follow NEP 50: a Python float would make the
+            # result float32, so give it a scalar of the target type
             out.append(np_target.type(a))
     return out
 

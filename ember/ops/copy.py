@@ -4,10 +4,12 @@ from .._device import canonical
 from .._tensor import Tensor, make_tensor
 from ..autograd.function import Op
 
-__all__ = ["clone", "detach", "fill_"]
+__all__ = ["clone", "contiguous_format", "detach", "fill_", "memory_format", "preserve_format"]
 
 
-class Cast(Op):
+class ToCopy(Op):
+    """A dtype conversion (torch records these as ToCopyBackward0)."""
+
     promote = None
 
     @staticmethod
@@ -62,7 +64,7 @@ def to(input, *args, **kwargs):
     device, dtype, copy = _parse_to(args, dict(kwargs))
     out = input
     if dtype is not None and dtype is not input.dtype:
-        out = Cast.apply(out, dtype=dtype)
+        out = ToCopy.apply(out, dtype=dtype)
     if device is not None and device != input.device:
         out = _to_device(out, device)
     if copy and out is input:
@@ -80,16 +82,32 @@ class Clone(Op):
     promote = None
 
     @staticmethod
-    def forward(ctx, x):
-        return x.copy()
+    def forward(ctx, x, *, order):
+        return x.copy(order=order)
 
     @staticmethod
     def backward(ctx, grad):
         return grad
 
 
+class memory_format:
+    """torch.contiguous_format / torch.preserve_format (channels_last is not supported)."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "torch." + self.name
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+
+
 def clone(input, *, memory_format=None):
-    return Clone.apply(input)
+    # preserve_format (the default) keeps the strides of a dense tensor, as torch does
+    order = "C" if memory_format is contiguous_format else "K"
+    return Clone.apply(input, order=order)
 
 
 def detach(input):
