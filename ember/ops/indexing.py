@@ -1,7 +1,8 @@
 """Indexing: __getitem__/__setitem__, gather/scatter, index_*, masked_*, take, nonzero.
 
-Four primitives carry every gradient here, so each function below is a composition:
-  GetItemBasic  x[ints, slices, None]: a view
+Four primitives carry every gradient (three live here), so each function below is a
+composition:
+  Slice         x[ints, slices, None]: a view (ember/ops/shape.py)
   Index         x[integer arrays (and full slices)]: a copy
   IndexPut      base with base[index] = values, or += with accumulate (repeats add up)
   ScatterReduce prod / mean / amax / amin of scatter_reduce (needs its own formulas)
@@ -22,7 +23,7 @@ from .. import _dtype
 from .._tensor import Tensor, make_tensor
 from ..autograd import grad_mode
 from ..autograd.function import Op
-from .shape import canonical_dim, expand, reshape
+from .shape import Slice, canonical_dim, expand, reshape
 
 __all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add",
            "index_copy", "index_fill", "index_put", "masked_fill", "masked_select",
@@ -40,24 +41,6 @@ _CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
 
 
 # ---------------------------------------------------------------- the primitives
-
-class GetItemBasic(Op):
-    """Integers, slices and None (index ends in Ellipsis so NumPy returns a view, not a
-    scalar): a view of the input."""
-
-    promote = None
-    view = True
-
-    @staticmethod
-    def forward(ctx, x, *, index):
-        ctx.in_shape, ctx.index = x.shape, index
-        return x[index]
-
-    @staticmethod
-    def backward(ctx, grad):
-        return IndexPut.apply(None, grad, index=ctx.index, accumulate=False,
-                              shape=ctx.in_shape)
-
 
 class Index(Op):
     """Advanced indexing with a tuple of integer arrays and full slices: a copy."""
@@ -114,7 +97,7 @@ class IndexPut(Op):
 def _apply_index(t, index):
     """t[index] for an index `_parse` produced (basic ones end in Ellipsis)."""
     if index and index[-1] is Ellipsis:
-        return GetItemBasic.apply(t, index=index)
+        return Slice.apply(t, index=index)
     return Index.apply(t, index=index)
 
 
@@ -421,12 +404,12 @@ def getitem(input, index):
     if type(index) is int and input.data.ndim:  # the common x[i], without the parser
         size = input.data.shape[0]
         if -size <= index < size:
-            return GetItemBasic.apply(input, index=(index, Ellipsis))
+            return Slice.apply(input, index=(index, Ellipsis))
     basic, adv = _parse(input, index)
     if adv is None:
-        return GetItemBasic.apply(input, index=basic if basic is not None else (Ellipsis,))
+        return Slice.apply(input, index=basic if basic is not None else (Ellipsis,))
     if basic is not None:
-        input = GetItemBasic.apply(input, index=basic)
+        input = Slice.apply(input, index=basic)
     return Index.apply(input, index=adv)
 
 
@@ -466,7 +449,7 @@ def setitem(input, index, value):
     else:
         target, where = input, adv
         if basic is not None:
-            target = GetItemBasic.apply(input, index=basic)
+            target = Slice.apply(input, index=basic)
         if isinstance(value, Tensor):
             _check_values(target, adv, value)
     if grad_mode.state.enabled and (input.requires_grad or isinstance(value, Tensor) and
@@ -610,7 +593,7 @@ def _src_part(src, index):
     """The leading block of src that index covers (src may be larger than index)."""
     if src.shape == index.shape:
         return src
-    return GetItemBasic.apply(src, index=tuple(slice(0, n) for n in index.shape) +
+    return Slice.apply(src, index=tuple(slice(0, n) for n in index.shape) +
                               (Ellipsis,))
 
 
@@ -861,7 +844,7 @@ def masked_scatter(input, mask, source):
     x = reshape(expand(input, shape) if input.shape != shape else input, (-1,))
     src = reshape(source, (-1,))
     if src.shape[0] != n:
-        src = GetItemBasic.apply(src, index=(slice(0, n), Ellipsis))
+        src = Slice.apply(src, index=(slice(0, n), Ellipsis))
     return reshape(IndexPut.apply(x, src, index=(pos,), accumulate=False), shape)
 
 
