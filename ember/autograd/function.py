@@ -22,6 +22,7 @@ from .._device import cpu
 from . import grad_mode
 
 _grad_state = grad_mode.state
+_new = object.__new__
 _seq = itertools.count()
 Tensor = None  # set by ember._tensor once the class exists (import cycle)
 make_tensor = None
@@ -371,7 +372,8 @@ class Op:
                                   mode)
             if hooks.active and hooks.autocast is not None:
                 arrays = hooks.autocast(cls, arrays)
-            ctx = Node(cls, dev)
+            ctx = _new(Node)  # Node(cls, dev) written out: this runs once per op
+            ctx.op, ctx.device, ctx.xp, ctx.ext = cls, dev, dev.xp, dev.ext
             link = need and _grad_state.enabled
             ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a.requires_grad
                                           for a in args]) if link else (False,) * len(args)
@@ -386,8 +388,10 @@ class Op:
             if link and out.dtype in _DIFFERENTIABLE and cls.differentiable_outputs is None:
                 result = make_tensor(out, ctx.device, True, ctx, 0)
                 _link(ctx, args, (result,))
-            else:
-                result = make_tensor(out, ctx.device)
+            else:  # make_tensor(out, ctx.device) written out
+                result = _new(Tensor)
+                result.data, result.device, result.requires_grad = out, ctx.device, False
+                result.grad_fn, result._output_nr, result._vc = None, 0, [0]
                 ctx.out_meta = None
         if hooks.active:
             _after_apply(cls, ctx, args, attrs, result, link)
