@@ -23,7 +23,7 @@ from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .ops import *  # noqa: F401,F403 - every public op under its torch name
 from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: F401
-from . import autograd, cuda, linalg, nn, ops, random, return_types, testing  # noqa: F401
+from . import autograd, ops, random  # noqa: F401
 
 __version__ = "0.1.0"
 
@@ -59,3 +59,19 @@ def result_type(tensor1, tensor2):
 def can_cast(from_, to):
     from .ops.inplace import _can_cast
     return _can_cast(from_, to)
+
+
+# Namespaces loaded on first use (PEP 562), so `import ember` pays only for the core:
+# `ember.nn`, `from ember import optim` and `import ember.linalg` all work as usual.
+_LAZY_SUBMODULES = frozenset({"cuda", "linalg", "nn", "optim", "return_types", "testing"})
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'ember' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(set(globals()) | _LAZY_SUBMODULES)
