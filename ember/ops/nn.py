@@ -1,5 +1,5 @@
-"""Primitives kept fused for numerical stability or speed: softmax, log_softmax, and (later)
-cross entropy, layer norm, batch norm, dropout."""
+"""Primitives kept fused for numerical stability or speed: softmax, log_softmax, softplus
+(torch.nn.functional composes everything else from ordinary ops)."""
 from ..autograd.function import Op
 from .inplace import _NAMES
 from .shape import canonical_dim
@@ -76,6 +76,40 @@ class LogSoftmax(Op):
 def log_softmax(input, dim, dtype=None):
     input, d = _softmax_args("log_softmax", input, dim, dtype)
     return LogSoftmax.apply(input, dim=d)
+
+
+class Softplus(Op):
+    # fused for stability: composed from logaddexp(z, 0) its gradient is 1 / (1 + exp(-z)),
+    # whose exp overflows for z << 0 in float32 and turns the second derivative into inf/inf
+    # = nan. Here the gradient is sigmoid(z), itself stable and twice differentiable.
+
+    @staticmethod
+    def forward(ctx, x, *, beta, threshold):
+        xp = ctx.xp
+        ctx.beta, ctx.threshold = beta, threshold
+        ctx.save_inputs(0)
+        z = x * beta if beta != 1 else x
+        soft = xp.logaddexp(z, xp.zeros((), dtype=z.dtype))
+        if beta != 1:
+            soft /= beta
+        return xp.where(z > threshold, x, soft)
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .elementwise import where
+        from .unary import sigmoid
+        x, = ctx.inputs
+        z = x * ctx.beta if ctx.beta != 1 else x
+        # linear above the threshold, as torch
+        return where(z > ctx.threshold, grad, grad * sigmoid(z))
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """torch.nn.functional.softplus: log(1 + exp(beta x)) / beta, x above the threshold."""
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"softplus_cpu" not implemented for '
+                                  f"'{_NAMES[input.dtype.name]}'")
+    return Softplus.apply(input, beta=beta, threshold=threshold)
 
 
 def softmin(input, dim, dtype=None):
