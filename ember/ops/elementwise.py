@@ -453,6 +453,7 @@ class Logaddexp(_Binary):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_inputs(0, 1)
+        ctx.save_output()
         return ctx.xp.logaddexp(a, b)
 
     @staticmethod
@@ -462,11 +463,15 @@ class Logaddexp(_Binary):
 
 
 def _logaddexp_grads(ctx, grad, power):
-    """log_k(k**a + k**b) has d/da = 1 / (1 + k**(b - a)), with power(t) = k**t."""
+    """out = log_k(k**a + k**b) has d/da = k**a / (k**a + k**b) = k**(a - out), with
+    power(t) = k**t. Written with the output, the exponent is never positive: the form
+    1 / (1 + k**(b - a)) overflows for b - a above ~88 in float32 and its second
+    derivative turns into nan."""
     a, b = ctx.inputs
+    out = ctx.output
     need_a, need_b = ctx.needs_input_grad
-    return (grad / (1 + power(b - a)) if need_a else None), \
-        (grad / (1 + power(a - b)) if need_b else None)
+    return (grad * power(a - out) if need_a else None), \
+        (grad * power(b - out) if need_b else None)
 
 
 def logaddexp(input, other):
@@ -480,6 +485,7 @@ class Logaddexp2(_Binary):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_inputs(0, 1)
+        ctx.save_output()
         return ctx.xp.logaddexp2(a, b)
 
     @staticmethod
