@@ -210,7 +210,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
                       ".requires_grad_(True), rather than torch.tensor(sourceTensor).",
                       UserWarning, stacklevel=2)
         np_dtype = (dtype or data.dtype).np
-        src = data.data if data.device == device else data.device.ext.to_numpy(data.data)
+        src = data._data if data.device == device else data.device.ext.to_numpy(data._data)
         return _finish(src.astype(np_dtype, copy=True), device, requires_grad)
     if isinstance(data, numpy.ndarray):
         _numpy_dtype(data.dtype)
@@ -236,7 +236,7 @@ def as_tensor(data, dtype=None, device=None):
     if target.type != "cpu" and hasattr(data, "__cuda_array_interface__"):
         with target.xp.cuda.Device(target.index):
             t = make_tensor(target.xp.asarray(data), target)
-        _dtype.from_numpy(t.data.dtype)
+        _dtype.from_numpy(t._data.dtype)
         return t if dtype is None else t.to(dtype)
     return tensor(data, dtype=dtype, device=target)
 
@@ -428,7 +428,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
 def _fill_out(out, result):
     if out is None:
         return result
-    out.data = result.data
+    out._data = result._data
     return out
 
 
@@ -662,7 +662,7 @@ def complex(real, imag):  # noqa: A001 - torch's name
                            f"{_NAMES[real.dtype.name]} and {_NAMES[imag.dtype.name]}")
     out_dtype = _dtype.complex128 if real.dtype is _dtype.float64 else _dtype.complex64
     xp = real.device.xp
-    re, im = xp.broadcast_arrays(real.data, imag.data)
+    re, im = xp.broadcast_arrays(real._data, imag._data)
     data = xp.empty(re.shape, out_dtype.np)
     data.real = re
     data.imag = im

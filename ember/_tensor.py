@@ -1,4 +1,4 @@
-"""class Tensor: an xp array (`.data`) with a device, autograd state and torch's methods.
+"""class Tensor: an xp array (`._data`) with a device, autograd state and torch's methods.
 
 Every method is a thin call into `ember.ops`; the work and the derivatives live there.
 """
@@ -51,7 +51,7 @@ class Size(tuple):
 def make_tensor(data, device, requires_grad=False, grad_fn=None, output_nr=0):
     """The fast constructor used by ops: no checks, no copies."""
     t = object.__new__(Tensor)
-    t.data = data
+    t._data = data
     t.device = device
     t.requires_grad = requires_grad
     t.grad_fn = grad_fn
@@ -79,7 +79,7 @@ def _shape_arg(shape):
 
 
 class Tensor:
-    __slots__ = ("data", "device", "requires_grad", "grad_fn", "_output_nr", "_vc", "__dict__",
+    __slots__ = ("_data", "device", "requires_grad", "grad_fn", "_output_nr", "_vc", "__dict__",
                  "__weakref__")
 
     # Rarely set, so not slots: reading falls back to these class defaults and a new
@@ -103,7 +103,7 @@ class Tensor:
         pass
 
     def _adopt(self, t, requires_grad=False):
-        self.data = t.data
+        self._data = t._data
         self.device = t.device
         self.requires_grad = requires_grad
         self.grad_fn = None
@@ -116,7 +116,7 @@ class Tensor:
 
     def _alias(self):
         """A new Tensor object over the same memory and history."""
-        t = make_tensor(self.data, self.device, self.requires_grad, self.grad_fn,
+        t = make_tensor(self._data, self.device, self.requires_grad, self.grad_fn,
                         self._output_nr)
         t._vc = self._vc
         t._base = self._base
@@ -125,41 +125,41 @@ class Tensor:
     # ------------------------------------------------------------ attributes
     @property
     def dtype(self):
-        return _dtype.from_numpy(self.data.dtype)
+        return _dtype.from_numpy(self._data.dtype)
 
     @property
     def shape(self):
-        return tuple.__new__(Size, self.data.shape)  # array shapes are ints: skip the checks
+        return tuple.__new__(Size, self._data.shape)  # array shapes are ints: skip the checks
 
     def size(self, dim=None):
         if dim is None:
-            return tuple.__new__(Size, self.data.shape)
-        return self.data.shape[ops.canonical_dim(dim, self.data.ndim)]
+            return tuple.__new__(Size, self._data.shape)
+        return self._data.shape[ops.canonical_dim(dim, self._data.ndim)]
 
     @property
     def ndim(self):
-        return self.data.ndim
+        return self._data.ndim
 
     def dim(self):
-        return self.data.ndim
+        return self._data.ndim
 
     ndimension = dim
 
     def numel(self):
-        return self.data.size
+        return self._data.size
 
     nelement = numel
 
     def element_size(self):
-        return self.data.itemsize
+        return self._data.itemsize
 
     @property
     def itemsize(self):
-        return self.data.itemsize
+        return self._data.itemsize
 
     @property
     def nbytes(self):
-        return self.data.nbytes
+        return self._data.nbytes
 
     @property
     def is_leaf(self):
@@ -210,7 +210,7 @@ class Tensor:
         return -1 if self.device.type == "cpu" else self.device.index
 
     def stride(self, dim=None):
-        d = self.data
+        d = self._data
         if d.flags.c_contiguous:
             # torch's strides of a contiguous layout (NumPy may report anything for empty or
             # size-1 dimensions)
@@ -227,13 +227,13 @@ class Tensor:
         root = storage_root(self)
         if root is self:
             return 0
-        return (ops.address(self.data) - ops.address(root.data)) // self.data.itemsize
+        return (ops.address(self._data) - ops.address(root._data)) // self._data.itemsize
 
     def data_ptr(self):
-        return ops.address(self.data)
+        return ops.address(self._data)
 
     def is_contiguous(self, memory_format=None):
-        return bool(self.data.flags.c_contiguous)
+        return bool(self._data.flags.c_contiguous)
 
     def type_name(self):
         names = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
@@ -257,11 +257,11 @@ class Tensor:
 
     # ------------------------------------------------------------ conversions
     def item(self):
-        if self.data.size != 1:
-            raise RuntimeError(f"a Tensor with {self.data.size} elements cannot be converted "
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
                                "to Scalar")
-        return self.data.reshape(()).item() if self.device.type == "cpu" else \
-            self.data.reshape(()).item()
+        return self._data.reshape(()).item() if self.device.type == "cpu" else \
+            self._data.reshape(()).item()
 
     def tolist(self):
         return ops.to_numpy(self).tolist()
@@ -276,7 +276,7 @@ class Tensor:
         if self.requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
                                "tensor.detach().numpy() instead.")
-        return self.data
+        return self._data
 
     def __array__(self, dtype=None, copy=None):
         # torch goes through numpy(): the same errors for tensors that require grad or live
@@ -285,10 +285,10 @@ class Tensor:
         return a if dtype is None else a.astype(dtype, copy=False)
 
     def __dlpack__(self, *args, **kwargs):
-        return self.data.__dlpack__(*args, **kwargs)
+        return self._data.__dlpack__(*args, **kwargs)
 
     def __dlpack_device__(self):
-        return self.data.__dlpack_device__()
+        return self._data.__dlpack_device__()
 
     def __float__(self):
         return float(self._scalar())
@@ -297,12 +297,12 @@ class Tensor:
         return int(self._scalar())
 
     def _scalar(self):
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         return self.item()
 
     def __index__(self):
-        if self.dtype.is_floating_point or self.data.size != 1:
+        if self.dtype.is_floating_point or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an "
                             "index")
         return int(self.item())
@@ -311,19 +311,19 @@ class Tensor:
         return complex(self._scalar())
 
     def __bool__(self):
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError("Boolean value of Tensor with "
-                               f"{'no values' if self.data.size == 0 else 'more than one value'}"
+                               f"{'no values' if self._data.size == 0 else 'more than one value'}"
                                " is ambiguous")
         return bool(self.item())
 
     def __len__(self):
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._data.shape[0]
 
     def __iter__(self):
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return iter(self.unbind(0))
 
@@ -336,7 +336,7 @@ class Tensor:
 
     def __format__(self, spec):
         # torch: a 0-dim plain Tensor formats as its Python number, anything else as object
-        if self.data.ndim == 0 and type(self) is Tensor:
+        if self._data.ndim == 0 and type(self) is Tensor:
             return self.item().__format__(spec)
         return object.__format__(self, spec)
 
@@ -350,7 +350,7 @@ class Tensor:
                                "deepcopy a module, this may be because of a "
                                "torch.nn.utils.weight_norm usage, see "
                                "https://github.com/pytorch/pytorch/pull/103001")
-        new = make_tensor(self.data.copy(), self.device, self.requires_grad)
+        new = make_tensor(self._data.copy(), self.device, self.requires_grad)
         if type(self) is not Tensor:
             obj = object.__new__(type(self))
             obj._adopt(new, self.requires_grad)
@@ -418,14 +418,14 @@ class Tensor:
         return ops.clone(self, memory_format=memory_format)
 
     def contiguous(self, memory_format=None):
-        if self.data.flags.c_contiguous:
+        if self._data.flags.c_contiguous:
             return self
         return ops.clone(self, memory_format=ops.contiguous_format)
 
     def detach(self):
         # shares memory and the version counter, but is not a view for autograd (torch's
         # detach()._base is None); the storage base is kept only for storage_offset()
-        t = make_tensor(self.data, self.device)
+        t = make_tensor(self._data, self.device)
         t._vc = self._vc
         if self._base is not None:
             t.__dict__["_storage_base"] = self._base
@@ -451,10 +451,23 @@ class Tensor:
                                    "doesn't require differentiation use var_no_grad = "
                                    "var.detach().")
             return self
-        if requires_grad and self.data.dtype not in _NP_DIFFERENTIABLE:
+        if requires_grad and self._data.dtype not in _NP_DIFFERENTIABLE:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
         return self
+
+    @property
+    def data(self):
+        """torch's .data: the same memory as a new leaf with no history and its own version
+        counter, so changes through it are invisible to autograd (use detach() to be safe).
+        Ember's own code works on the array itself, `_data`."""
+        return make_tensor(self._data, self.device)
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, not {type(value).__name__}")
+        self._data = value._data
 
     @property
     def grad(self):
@@ -1241,7 +1254,7 @@ class Tensor:
 
     @property
     def T(self):
-        return ops.permute(self, tuple(range(self.data.ndim - 1, -1, -1)))
+        return ops.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
 
     @property
     def mT(self):

@@ -205,7 +205,7 @@ def _summarized(a):
 
 def _host_array(t):
     """The values as a NumPy array whose .tolist() gives Python numbers."""
-    a = t.device.ext.to_numpy(t.data)
+    a = t.device.ext.to_numpy(t._data)
     if t.dtype is _dtype.bfloat16:
         a = a.astype(numpy.float32)  # exact: every bfloat16 is a float32
     return a

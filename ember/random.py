@@ -62,7 +62,7 @@ class Generator:
         if new_state.dtype is not _dtype.uint8:
             raise TypeError("RNG state must be a torch.ByteTensor")
         try:
-            blob = json.loads(bytes(new_state.device.ext.to_numpy(new_state.data).tobytes())
+            blob = json.loads(bytes(new_state.device.ext.to_numpy(new_state._data).tobytes())
                               .decode())
             bg = numpy.random.Philox()
             bg.state = {"bit_generator": "Philox",
@@ -78,7 +78,7 @@ class Generator:
         return self
 
     def __getstate__(self):
-        return {"device": str(self.device), "state": self.get_state().data.tobytes()}
+        return {"device": str(self.device), "state": self.get_state()._data.tobytes()}
 
     def __setstate__(self, d):
         self.device = canonical(d["device"])
@@ -167,7 +167,7 @@ def _standard_normal(g, shape, dtype):
 def _fill_out(out, result):
     if out is None:
         return result
-    out.data = result.data
+    out._data = result._data
     return out
 
 
@@ -274,7 +274,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
             if not (t.dtype.is_floating_point or t.dtype.is_complex):
                 raise _not_implemented("normal_kernel_cpu", t.dtype)
         if isinstance(std, Tensor):
-            if bool(std.device.xp.any(std.data < 0)):
+            if bool(std.device.xp.any(std._data < 0)):
                 raise RuntimeError("normal expects all elements of std >= 0.0")
         elif std < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {_num(std)}")
@@ -318,7 +318,7 @@ def _broadcast(a, b):
 
 
 def _host(t):
-    return t.device.ext.to_numpy(t.detach().data)
+    return t.device.ext.to_numpy(t.detach()._data)
 
 
 def bernoulli(input, p=None, *, generator=None, out=None):

@@ -166,6 +166,6 @@ def test_second_gpu_placement():
     if cupy.cuda.runtime.getDeviceCount() < 2:
         pytest.skip("needs two GPUs")
     t = ember.zeros(2, device="cuda:1")
-    assert t.device == ember.device("cuda", 1) and t.data.device.id == 1
+    assert t.device == ember.device("cuda", 1) and t._data.device.id == 1
     with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
         t + ember.zeros(2, device="cuda:0")

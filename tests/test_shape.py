@@ -22,7 +22,7 @@ def _check_view_writes(fn):
     e, t = _pair()
     ev, tv = fn(ember, e), fn(torch, t)
     assert ev._base is e and tv._base is t
-    assert numpy.shares_memory(ev.data, e.data)
+    assert numpy.shares_memory(ev._data, e._data)
     assert ev.shape == tv.shape and ev.stride() == tv.stride()
     before = e._version
     ev.add_(100)
@@ -37,7 +37,7 @@ def _check_copy(fn):
     e, t = _pair()
     ev, _ = fn(ember, e), fn(torch, t)
     assert ev._base is None
-    assert not numpy.shares_memory(ev.data, e.data)
+    assert not numpy.shares_memory(ev._data, e._data)
     ev.add_(1)
     numpy.testing.assert_array_equal(_np(e), _np(t))
 
@@ -79,7 +79,7 @@ def test_expand_and_broadcast_share_memory():
     e, t = _pair((3, 1))
     for out in (e.expand(2, 3, 4), ember.broadcast_to(e, (3, 5)), ember.broadcast_tensors(
             e, ember.zeros(4))[0], ember.meshgrid(e[:, 0], e[:2, 0], indexing="ij")[0]):
-        assert out._base is e and numpy.shares_memory(out.data, e.data)
+        assert out._base is e and numpy.shares_memory(out._data, e._data)
     assert e.expand(2, 3, 4).stride() == t.expand(2, 3, 4).stride()
 
 

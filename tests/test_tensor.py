@@ -470,3 +470,48 @@ def test_cast_grad_fn_name():
     e = ember.tensor([1.0], requires_grad=True).double()
     t = torch.tensor([1.0], requires_grad=True).double()
     assert repr(e) == repr(t)
+
+
+# ------------------------------------------------------------------ .data, torch's way
+
+@pytest.mark.parametrize("L", [ember, torch], ids=["ember", "torch"])
+def test_data_is_a_detached_tensor_sharing_memory(L):
+    p = L.ones(3, requires_grad=True)
+    d = p.data
+    assert isinstance(d, L.Tensor) and not d.requires_grad and d.is_leaf
+    d.mul_(2)  # in place through .data: allowed on a leaf that requires grad
+    assert p.tolist() == [2.0, 2.0, 2.0]
+    p.data.zero_()
+    assert p.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_data_updates_like_torch_training_code():
+    for L in (ember, torch):
+        w = L.tensor([1.0, -2.0], requires_grad=True)
+        (w * w).sum().backward()
+        w.data -= 0.1 * w.grad.data  # the classic manual SGD step
+        w.data.clamp_(-1.5, 1.5)
+        if L is ember:
+            got = w.tolist()
+        else:
+            want = w.tolist()
+    assert got == pytest.approx(want)
+
+
+def test_data_assignment_swaps_the_tensor_contents():
+    for L in (ember, torch):
+        x = L.ones(2, 3, requires_grad=True)
+        x.data = L.zeros(4)
+        assert tuple(x.shape) == (4,) and x.requires_grad and x.tolist() == [0.0] * 4
+
+
+def test_data_writes_are_invisible_to_autograd_as_in_torch():
+    # torch documents this trap: .data changes bump no version counter, so backward runs
+    grads = []
+    for L in (ember, torch):
+        x = L.tensor([1.0, 2.0], requires_grad=True)
+        y = x * x
+        x.data.add_(1)
+        y.sum().backward()
+        grads.append(x.grad.tolist())
+    assert grads[0] == grads[1] == [4.0, 6.0]

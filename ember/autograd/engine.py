@@ -35,7 +35,7 @@ def _root_grads(tensors, grad_tensors):
     grads = []
     for i, (t, g) in enumerate(zip(tensors, grad_tensors)):
         if g is None:
-            a = t.data
+            a = t._data
             if a.size == 1 and a.dtype in _FLOATING:  # the usual scalar loss
                 grads.append(_function.make_tensor(t.device.xp.ones(a.shape, a.dtype), t.device))
                 continue
@@ -175,9 +175,9 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     g = in_grads[i]
                     if g is not None:
                         shape, dt = node.input_meta[i]
-                        if g.data.shape != shape:
+                        if g._data.shape != shape:
                             g = _fit_shape(node, i, g, shape)
-                        if g.data.dtype is not dt._np:
+                        if g._data.dtype is not dt._np:
                             g = g.to(dt)
                         _add(buffers, nxt, nr, g)
                 deps[nxt] -= 1
@@ -287,7 +287,7 @@ def _call_backward(node, buf):
                 out = tuple(new)
     if hooks.anomaly and hooks.anomaly_check_nan:
         for i, g in enumerate(out):
-            if g is not None and g.data.dtype.kind in "fc" and bool(g.isnan().any()):
+            if g is not None and g._data.dtype.kind in "fc" and bool(g.isnan().any()):
                 where = _where(node._trace) if node._trace else "  (no forward trace recorded)"
                 raise RuntimeError(
                     f"Function '{node.name()}' returned nan values in its {i}th output. "
@@ -317,7 +317,7 @@ def _accumulate_grad(var, buf, create_graph, leaf):
     elif create_graph or old.grad_fn is not None:
         var._grad = old + g
     else:
-        old.data += g.data  # torch accumulates into the existing .grad in place
+        old._data += g._data  # torch accumulates into the existing .grad in place
         old._vc[0] += 1
     if leaf:
         for fn in var._post_acc_hooks or ():
@@ -327,7 +327,7 @@ def _accumulate_grad(var, buf, create_graph, leaf):
 # ---- taking a gradient as .grad without a copy (torch's AccumulateGrad "steals" it too)
 
 def _refs(t):
-    return sys.getrefcount(t), sys.getrefcount(t.data)
+    return sys.getrefcount(t), sys.getrefcount(t._data)
 
 
 _exclusive_refs = None
@@ -351,7 +351,7 @@ def _stealable(g):
     global _exclusive_refs
     if _exclusive_refs is None:
         _exclusive_refs = _calibrate()
-    a = g.data
+    a = g._data
     flags = a.flags
     if not (flags.owndata and flags.c_contiguous and getattr(flags, "writeable", True)):
         return False

@@ -267,10 +267,10 @@ def _edge(t):
 
 def _promote(args, tensors, has_scalar, mode):
     """Arrays for forward, cast to the dtype torch's promotion picks; scalars stay Python."""
-    first = tensors[0].data.dtype
+    first = tensors[0]._data.dtype
     same = True
     for t in tensors:
-        if t.data.dtype is not first:
+        if t._data.dtype is not first:
             same = False
             break
     if same:
@@ -292,7 +292,7 @@ def _promote(args, tensors, has_scalar, mode):
     out = []
     for a in args:
         if isinstance(a, Tensor):
-            d = a.data
+            d = a._data
             out.append(d if d.dtype is np_target else d.astype(np_target))
         elif a is None or np_target in _SCALAR_KEEPS and (
                 type(a) is bool or
@@ -345,7 +345,7 @@ class Op:
         arrays = []
         for a in args:
             if isinstance(a, Tensor):
-                d = a.data
+                d = a._data
                 if dev is None:
                     dev = a.device
                     np_dt = d.dtype
@@ -390,7 +390,7 @@ class Op:
                 _link(ctx, args, (result,))
             else:  # make_tensor(out, ctx.device) written out
                 result = _new(Tensor)
-                result.data, result.device, result.requires_grad = out, ctx.device, False
+                result._data, result.device, result.requires_grad = out, ctx.device, False
                 result.grad_fn, result._output_nr, result._vc = None, 0, [0]
                 ctx.out_meta = None
         if hooks.active:
@@ -458,9 +458,9 @@ def _wrap(cls, ctx, out, args, link):
         root = base._base
         if root is None:
             root = base
-        xa = base.data
+        xa = base._data
         for t in results:
-            a = t.data
+            a = t._data
             ob = a.base
             if ob is xa or a is xa or ob is not None and (
                     ob is xa.base or ctx.xp.may_share_memory(a, xa)):
@@ -480,16 +480,16 @@ def _link(ctx, args, results):
     ctx.seq = next(_seq)
     needs = ctx.needs_input_grad
     ctx.next_functions = tuple([_edge(a) if n else (None, 0) for a, n in zip(args, needs)])
-    ctx.input_meta = tuple([(a.data.shape, a.dtype) if n else None
+    ctx.input_meta = tuple([(a._data.shape, a.dtype) if n else None
                             for a, n in zip(args, needs)])
-    ctx.out_meta = tuple([(t.data.shape, t.dtype) for t in results])
+    ctx.out_meta = tuple([(t._data.shape, t.dtype) for t in results])
     if ctx._save_idx is not None:
         saved = tuple([None if i is None else args[i] for i in ctx._save_idx])
         ctx._saved = saved
         ctx._saved_versions = tuple([t._vc[0] if isinstance(t, Tensor) else None
                                      for t in saved])
     if ctx._save_out:
-        ctx._out_arrays = tuple([t.data for t in results])
+        ctx._out_arrays = tuple([t._data for t in results])
         ctx._out_vcs = tuple([t._vc for t in results])
         ctx._out_versions = tuple([t._vc[0] for t in results])
 
@@ -505,7 +505,7 @@ def _after_apply(cls, ctx, args, attrs, result, link):
 
 
 def _has_nan(t):
-    return t.data.dtype.kind in "fc" and bool(t.device.xp.isnan(t.data).any())
+    return t._data.dtype.kind in "fc" and bool(t.device.xp.isnan(t._data).any())
 
 
 def _check_forward_nan(name, args, result):
@@ -656,7 +656,7 @@ class Function:
                 elif any(o is a for a in args) or o.grad_fn is not None or o._base is not None:
                     # an input returned as is, or a view: give the output an identity of its own
                     o = o._alias()
-                if link and id(outs[i]) not in non_diff and o.data.dtype in _DIFFERENTIABLE:
+                if link and id(outs[i]) not in non_diff and o._data.dtype in _DIFFERENTIABLE:
                     o.grad_fn, o._output_nr, o.requires_grad = ctx, i, True
                     if o._base is not None:
                         if id(o) in dirty_ids:

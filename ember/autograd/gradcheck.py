@@ -31,7 +31,7 @@ def _numerical_jacobians(fn, inputs, i, eps, n_outs):
     """d outputs[j] / d inputs[i] for every output j, one column per input element, by
     central differences (written into the input's own memory, whatever its strides)."""
     x = inputs[i]
-    a = x.data
+    a = x._data
     cols = [[] for _ in range(n_outs)]
     for k in range(a.size):
         idx = numpy.unravel_index(k, a.shape)
@@ -58,7 +58,7 @@ def _analytical_jacobians(outs, diff, idx):
                     jac[j][i].append(numpy.zeros(x.numel()))
                 continue
             g = zeros_like(o)
-            g.data[numpy.unravel_index(k, tuple(o.shape))] = 1
+            g._data[numpy.unravel_index(k, tuple(o.shape))] = 1
             gs = autograd_grad([o], diff, [g], retain_graph=True, allow_unused=True)
             for i, (x, gi) in enumerate(zip(diff, gs)):
                 if gi is not None and tuple(gi.shape) != tuple(x.shape):

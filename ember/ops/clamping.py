@@ -14,7 +14,7 @@ __all__ = ["clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum", "fma
 # ---------------------------------------------------------------- clamping
 
 def _array(x):
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 _C_TYPES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
@@ -42,7 +42,7 @@ class Clamp(_Binary):
     def backward(ctx, grad):
         x, lo, hi = ctx.inputs
         need_x, need_lo, need_hi = ctx.needs_input_grad
-        xa, la, ha = x.data, _array(lo), _array(hi)
+        xa, la, ha = x._data, _array(lo), _array(hi)
         gx = glo = ghi = None
         # torch's clamp_backward_min_max: the input gets the gradient where
         # min <= x <= max (bounds included); a bound gets it where it is the result
@@ -122,7 +122,7 @@ def _extremum_grads(ctx, grad, loses_a, loses_b):
     xp = ctx.xp
     aa, ba = _array(a), _array(b)
     tie = xp.equal(aa, ba)
-    dtype = grad.data.dtype
+    dtype = grad._data.dtype
     ga = gb = None
     if need_a:
         w = xp.where(loses_a(aa, ba), 0, xp.where(tie, 0.5, 1)).astype(dtype)

@@ -37,7 +37,7 @@ def _int_operand(input, other):
     """Python ints compare against integer tensors after torch's wrapping cast (a uint8
     tensor holding 44 equals 300); small non-negative ints need nothing."""
     if type(other) is int and not 0 <= other <= 127 and isinstance(input, Tensor) and \
-            input.data.dtype.kind in "iu":
+            input._data.dtype.kind in "iu":
         wrapped = _wrap_ints((input, other))
         if wrapped is not None:
             return wrapped[1]
@@ -142,14 +142,14 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    return builtins.bool(isclose(input, other, rtol, atol, equal_nan).data.all())
+    return builtins.bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 
 def equal(input, other):
     """True when both have the same shape and elements (dtypes may differ; nan != nan)."""
     if input.shape != other.shape:
         return False
-    return builtins.bool((input.data == other.data).all())
+    return builtins.bool((input._data == other._data).all())
 
 
 # ---------------------------------------------------------------- logic and bits
@@ -202,7 +202,7 @@ def _integral_only(name, a, b=None):
     """Bitwise ops exist for integer and bool tensors only (the promoted operands)."""
     for x in (a, b):
         if isinstance(x, (float, complex)) or (isinstance(x, Tensor) and
-                                               x.data.dtype.kind in "fc"):
+                                               x._data.dtype.kind in "fc"):
             t = _result_dtype(a, b) if b is not None else x.dtype
             raise NotImplementedError(f'"{name}" not implemented for \'{_NAMES[t.name]}\'')
 

@@ -116,7 +116,7 @@ def detach(input):
 
 def to_numpy(t):
     """The NumPy array of a tensor on any device (a copy for GPU tensors)."""
-    return t.device.ext.to_numpy(t.data)
+    return t.device.ext.to_numpy(t._data)
 
 
 def address(array):
@@ -181,5 +181,5 @@ def _filled(self, value):
     from .shape import expand
     if isinstance(value, Tensor):
         return expand(value.to(self.dtype), self.shape)
-    x = self.device.xp.full(self.shape, value, self.data.dtype)
+    x = self.device.xp.full(self.shape, value, self._data.dtype)
     return make_tensor(x, self.device)

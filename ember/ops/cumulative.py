@@ -67,10 +67,10 @@ class Cumprod(Op):
         if ctx.zeros is None:
             return _revcumsum(grad * y, dim) / x
         zeros, ranks = ctx.zeros
-        z = zeros.astype(x.data.dtype)
+        z = zeros.astype(x._data.dtype)
         res = _revcumsum(grad * y, dim) / (x + _const(ctx, z)) * _const(ctx, 1 - z)
         for mask in ranks:  # at the first two zeros: cumprod with that zero replaced by 1
-            e = _const(ctx, mask.astype(x.data.dtype))
+            e = _const(ctx, mask.astype(x._data.dtype))
             res = res + _revcumsum(grad * cumprod(x * (1 - e) + e, dim), dim) * e
         return res
 
@@ -138,7 +138,7 @@ class Logcumsumexp(Op):
         # and negative parts of grad separately (exp(-out_i) alone would overflow)
         (x,) = ctx.inputs
         out, dim, rev = ctx.output, ctx.dim, not ctx.reverse
-        g = grad.data
+        g = grad._data
         xp = ctx.xp
         # log(0) stand-in: finite (no -inf - -inf = nan) with room to subtract out without
         # overflowing

@@ -81,7 +81,7 @@ def _singular(ctx, a, what):
 
 def _is_zero(g):
     """An output gradient the engine filled with zeros (that output was not used)."""
-    return g.grad_fn is None and not g.requires_grad and not g.data.any()
+    return g.grad_fn is None and not g.requires_grad and not g._data.any()
 
 
 # ---------------------------------------------------------------- inverse, det, solve
@@ -124,13 +124,13 @@ class Det(Op):
     def backward(ctx, grad):
         (a,), det = ctx.inputs, ctx.output
         g = (grad * det).unsqueeze(-1).unsqueeze(-1)
-        if not (det.data == 0).any():
+        if not (det._data == 0).any():
             return g * linalg_inv(a).mT  # d det / dA = det * A^-T
         # A singular matrix has no inverse, but it has a cofactor matrix:
         # U diag(prod_{j != i} s_j) Vh * det(U) det(Vh). Used as a constant (no second
         # derivative at singular points).
         xp = ctx.xp
-        u, s, vh = xp.linalg.svd(a.data)
+        u, s, vh = xp.linalg.svd(a._data)
         n = s.shape[-1]
         others = xp.where(xp.eye(n, dtype=bool), 1, s[..., None, :]).prod(-1)
         sign = xp.linalg.det(u) * xp.linalg.det(vh)
@@ -185,10 +185,10 @@ def logdet(input):
     # log(det) is nan for a negative determinant, with a zero gradient there as in torch;
     # -inf (logabsdet's value) when the determinant is 0
     xp = input.device.xp
-    neg = sign.data < 0
+    neg = sign._data < 0
     if not neg.any():
         return logabs
-    dt = sign.data.dtype
+    dt = sign._data.dtype
     return logabs * _const((~neg).astype(dt), sign) + _const(xp.where(neg, xp.nan, 0).astype(dt),
                                                             sign)
 
@@ -249,7 +249,7 @@ def linalg_solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=
     if A.dtype is not B.dtype:  # torch casts B to A's dtype here, unlike linalg.solve
         B = B.to(A.dtype)
     xp = A.device.xp
-    ones = xp.ones((n, n), dtype=A.data.dtype)
+    ones = xp.ones((n, n), dtype=A._data.dtype)
     keep = xp.triu(ones, 1 if unitriangular else 0) if upper else \
         xp.tril(ones, -1 if unitriangular else 0)
     # only the triangle is read (and differentiated), as LAPACK's trtrs does. A general
@@ -288,7 +288,7 @@ class Cholesky(Op):
         low = ctx.output
         if ctx.upper:
             low, grad = low.mT, grad.mT
-        xp, dt = ctx.xp, low.data.dtype
+        xp, dt = ctx.xp, low._data.dtype
         n = low.shape[-1]
         p = low.mT @ grad
         # symmetric part of tril(p) with the diagonal counted once
@@ -357,7 +357,7 @@ class Qr(Op):
 def _qr_backward(q, r, gq, gr):
     """Tall or square case: gA = (gQ + Q copyltu(M)) R^-T, M = R gR^T - gQ^T Q, written
     with M^T = gR R^T - Q^T gQ and its upper triangle (Walter & Lehmann 2018)."""
-    xp, dt = q.device.xp, q.data.dtype
+    xp, dt = q.device.xp, q._data.dtype
     n = r.shape[-1]
     mt = gr @ r.mT - q.mT @ gq
     up = mt * _const(xp.triu(xp.ones((n, n), dtype=dt)), q)
@@ -369,7 +369,7 @@ def _qr_backward(q, r, gq, gr):
 def _cat_last(a, b):
     """[a | b] along the last dim, as products with 0/1 selection matrices (no copy op needed
     and differentiable twice like everything else here)."""
-    xp, dt = a.device.xp, a.data.dtype
+    xp, dt = a.device.xp, a._data.dtype
     na, nb = a.shape[-1], b.shape[-1]
     ea = xp.eye(na, na + nb, dtype=dt)
     eb = xp.eye(nb, na + nb, na, dtype=dt)
@@ -438,7 +438,7 @@ def linalg_eigvalsh(A, UPLO="L", *, out=None):
     _check_eigh(A)
     if A.requires_grad and grad_mode.state.enabled:
         return Eigh.apply(A, uplo=UPLO)[0]
-    return make_tensor(A.device.xp.linalg.eigvalsh(A.data, UPLO=UPLO), A.device)
+    return make_tensor(A.device.xp.linalg.eigvalsh(A._data, UPLO=UPLO), A.device)
 
 
 _svd_t = namedtuple("linalg_svd", ["U", "S", "Vh"])
@@ -510,7 +510,7 @@ def linalg_svd(A, full_matrices=True, *, driver=None, out=None):
 def svd(input, some=True, compute_uv=True, *, out=None):
     _check_matrix("linalg.svd", input, square=False)
     if not compute_uv:  # torch returns zero-filled square U and V then
-        xp, dt = input.device.xp, input.data.dtype
+        xp, dt = input.device.xp, input._data.dtype
         m, n = input.shape[-2], input.shape[-1]
         lead = tuple(input.shape[:-2])
         return _torch_svd_t(_const(xp.zeros(lead + (m, m), dtype=dt), input),
@@ -525,7 +525,7 @@ def linalg_svdvals(A, *, driver=None, out=None):
     if A.requires_grad and grad_mode.state.enabled:
         return Svd.apply(A, full_matrices=False)[1]
     try:
-        s = A.device.xp.linalg.svd(A.data, compute_uv=False)
+        s = A.device.xp.linalg.svd(A._data, compute_uv=False)
     except numpy.linalg.LinAlgError:
         raise LinAlgError("linalg.svd: The algorithm failed to converge because the input "
                           "matrix contained non-finite values.") from None
@@ -536,9 +536,9 @@ def _cutoff(xp, a, atol, rtol, smax):
     """torch's cut-off max(atol, rtol * smax) for the array `a`: rtol defaults to
     eps * max(m, n), or to 0 when only a positive atol is given."""
     if isinstance(atol, Tensor):
-        atol = atol.data[..., None]
+        atol = atol._data[..., None]
     if isinstance(rtol, Tensor):
-        rtol = rtol.data[..., None]
+        rtol = rtol._data[..., None]
     if rtol is None:
         default = atol is None or (isinstance(atol, (int, float)) and atol <= 0)
         rtol = numpy.finfo(a.dtype).eps * builtins.max(a.shape[-2:]) if default else 0.0
@@ -610,12 +610,12 @@ def linalg_matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, ou
     if A.numel() == 0:
         return make_tensor(xp.zeros(A.shape[:-2], dtype=numpy.int64), A.device)
     if hermitian:
-        s = xp.abs(xp.linalg.eigvalsh(A.data))
+        s = xp.abs(xp.linalg.eigvalsh(A._data))
         smax = s.max(-1, keepdims=True)
     else:
-        s = xp.linalg.svd(A.data, compute_uv=False)
+        s = xp.linalg.svd(A._data, compute_uv=False)
         smax = s[..., :1]
-    tol_ = _cutoff(xp, A.data, atol, rtol, smax)
+    tol_ = _cutoff(xp, A._data, atol, rtol, smax)
     return make_tensor(xp.asarray((s > tol_).sum(-1), dtype=numpy.int64), A.device)
 
 
@@ -630,7 +630,7 @@ def linalg_matrix_exp(A):
     eye = _eye(n, A)
     if A.numel() == 0:
         return A * 1
-    norm = float(A.device.xp.abs(A.data).sum(-2).max())
+    norm = float(A.device.xp.abs(A._data).sum(-2).max())
     s = builtins.max(0, math.ceil(math.log2(norm)) + 1) if math.isfinite(norm) and norm > 0.5 \
         else 0
     x = A * (0.5 ** s) if s else A
@@ -684,12 +684,12 @@ def linalg_lstsq(A, B, rcond=None, *, driver=None):
     b = B.unsqueeze(-1) if vector else B
     x = linalg_pinv(A, rtol=rcond) @ b
     xp = A.device.xp
-    empty = _const(xp.empty((0,), dtype=A.data.dtype), A)
+    empty = _const(xp.empty((0,), dtype=A._data.dtype), A)
     m, n = A.shape[-2], A.shape[-1]
     rank = linalg_matrix_rank(A, rtol=rcond) if driver != "gels" else \
         _const(xp.empty((0,), dtype=numpy.int64), A)
     residuals = empty
-    if driver != "gelsy" and m > n and bool((rank.data == n).all() if rank.numel() else True):
+    if driver != "gelsy" and m > n and bool((rank._data == n).all() if rank.numel() else True):
         residuals = ((A @ x - b) ** 2).sum(-2)
     sv = linalg_svdvals(A).detach() if driver in ("gelsd", "gelss") else empty
     return _lstsq_t(x.squeeze(-1) if vector else x, residuals.squeeze(-1) if vector and

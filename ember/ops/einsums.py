@@ -51,7 +51,7 @@ class Einsum(Op):
                     terms.append(sub)
                     args.append(op)
             target, seen = [], set()
-            xp, dt = grad.device.xp, grad.data.dtype
+            xp, dt = grad.device.xp, grad._data.dtype
             for c in ctx.subs[k]:
                 if c in seen:  # a diagonal: the gradient lives on it only
                     c2 = next(fresh)

@@ -112,18 +112,18 @@ def _type_name(t):
 
 
 def _is_bool(x):
-    return x.data.dtype.kind == "b" if isinstance(x, Tensor) else type(x) is bool
+    return x._data.dtype.kind == "b" if isinstance(x, Tensor) else type(x) is bool
 
 
 def _is_integral(x):
     """True for integer and bool tensors."""
-    return x.data.dtype.kind in "iub"
+    return x._data.dtype.kind in "iub"
 
 
 def _float_only(name, input, other):
     """torch implements some binary ops for floating (and complex) dtypes only."""
     def integral(x):
-        return x.data.dtype.kind in "iub" if isinstance(x, Tensor) else \
+        return x._data.dtype.kind in "iub" if isinstance(x, Tensor) else \
             isinstance(x, (int, bool))
     if integral(input) and integral(other):
         t = _result_dtype(input, other)
@@ -584,7 +584,7 @@ def where(condition, input=None, other=None):
     if input is None and other is None:
         from .indexing import nonzero  # where(condition) is nonzero(condition, as_tuple=True)
         return nonzero(condition, as_tuple=True)
-    if condition.data.dtype.kind != "b":
+    if condition._data.dtype.kind != "b":
         raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
                            f"with dtype {_type_name(condition)}")
     dtype = _result_dtype(input, other)

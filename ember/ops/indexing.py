@@ -134,15 +134,15 @@ class ScatterReduce(Op):
             return Index.apply(t, index=index)
 
         def const(a):
-            return make_tensor(a.astype(grad.data.dtype), dev)
+            return make_tensor(a.astype(grad._data.dtype), dev)
 
         if reduce == "prod":
-            x_zero = x.data == 0
+            x_zero = x._data == 0
             masked_self = MaskedFill.apply(x, 1, mask=x_zero)
             masked_self_result = ScatterReduce.apply(masked_self, src, index=index, reduce=reduce,
                                                      include_self=include_self)
             g_self = grad * masked_self_result / masked_self
-            src_zero = src.data == 0
+            src_zero = src._data == 0
             zeros_at = xp.zeros(x.shape, dtype=numpy.int64)
             ctx.ext.scatter_add(zeros_at, index, src_zero.astype(numpy.int64))
             single = src_zero & (zeros_at[index] == 1)
@@ -160,10 +160,10 @@ class ScatterReduce(Op):
             g_self = grad / n
             g_src = gather_(g_self)
         else:  # amax / amin: ties share the gradient evenly
-            self_is = const(x.data == result.data)
-            src_is = const(src.data == result.data[index])
-            n = self_is.data.copy()
-            ctx.ext.scatter_add(n, index, src_is.data)
+            self_is = const(x._data == result._data)
+            src_is = const(src._data == result._data[index])
+            n = self_is._data.copy()
+            ctx.ext.scatter_add(n, index, src_is._data)
             spread = grad / make_tensor(n, dev)
             g_self = self_is * spread
             g_src = src_is * gather_(spread)
@@ -230,7 +230,7 @@ def _classify(item, xp):
     if isinstance(item, slice):
         return "slice", _slice(item)
     if isinstance(item, Tensor):
-        arr = item.data
+        arr = item._data
     elif isinstance(item, (list, numpy.ndarray)):
         arr = numpy.asarray(item)
         if arr.dtype.kind == "f" and arr.size == 0:
@@ -337,7 +337,7 @@ def _parse(x, index):
             k = v.ndim
             for j in range(k):
                 if v.shape[j] != shape[dim + j]:
-                    view_shape = list(x.data[tuple(basic) + (Ellipsis,)].shape)
+                    view_shape = list(x._data[tuple(basic) + (Ellipsis,)].shape)
                     raise IndexError(f"The shape of the mask {list(v.shape)} at index {j} does "
                                      f"not match the shape of the indexed tensor {view_shape} "
                                      f"at index {vdim + j}")
@@ -401,8 +401,8 @@ def _broadcastable(src, dst):
 # ---------------------------------------------------------------- [] and []=
 
 def getitem(input, index):
-    if type(index) is int and input.data.ndim:  # the common x[i], without the parser
-        size = input.data.shape[0]
+    if type(index) is int and input._data.ndim:  # the common x[i], without the parser
+        size = input._data.shape[0]
         if -size <= index < size:
             return Slice.apply(input, index=(index, Ellipsis))
     basic, adv = _parse(input, index)
@@ -439,7 +439,7 @@ def setitem(input, index, value):
     if adv is None:
         target, where = input, (basic if basic is not None else (Ellipsis,))
         if isinstance(value, Tensor):
-            shape = input.data[where].shape
+            shape = input._data[where].shape
             if not _broadcastable(value.shape, shape):
                 raise RuntimeError(
                     f"The expanded size of the tensor ({shape[-1] if shape else 1}) must match "
@@ -461,7 +461,7 @@ def setitem(input, index, value):
         inplace(target, _put, value, index=where)
         return
     # nothing to record: write straight into the tensor's memory
-    target.data[where] = value.data if isinstance(value, Tensor) else value
+    target._data[where] = value._data if isinstance(value, Tensor) else value
     input._vc[0] += 1
 
 
@@ -493,7 +493,7 @@ def index_put(input, indices, values, accumulate=False):
                             f"{type(t).__name__}")
         kind, arr = _classify(t, xp)
         if kind == "int":  # a 0-dim long tensor picks like an int
-            kind, arr = "arr", t.data
+            kind, arr = "arr", t._data
         elif kind == "bool":  # a 0-dim mask selects everything or nothing
             if not arr:
                 return IndexPut.apply(input, values, index=(slice(0, 0),), accumulate=False)
@@ -526,7 +526,7 @@ def index_put(input, indices, values, accumulate=False):
 # ---------------------------------------------------------------- gather / scatter
 
 def _index_dtype(index, name, allowed=(numpy.int64, numpy.int32)):
-    if index.data.dtype not in allowed:
+    if index._data.dtype not in allowed:
         what = "int32/int64" if len(allowed) == 2 else "int64"
         raise RuntimeError(f"{name}(): Expected dtype {what} for index")
 
@@ -570,7 +570,7 @@ def _scatter_checks(name, input, dim, index, src=None):
                 msg += f" and to be no larger size than src {list(src.shape)}"
             raise RuntimeError(msg)
     size = input.shape[dim] if input.ndim else 1
-    _check_bounds(index.data, size, dim, negative=False, exc=RuntimeError)
+    _check_bounds(index._data, size, dim, negative=False, exc=RuntimeError)
     return dim
 
 
@@ -585,7 +585,7 @@ def gather(input, dim, index, *, sparse_grad=False):
     dim = _scatter_checks("gather", input, dim, index)
     shape = index.shape
     x, ix = _flat_if_scalar(input, index)
-    out = Index.apply(x, index=_along(ix.data, dim, x.device.xp))
+    out = Index.apply(x, index=_along(ix._data, dim, x.device.xp))
     return reshape(out, shape) if out.shape != shape else out
 
 
@@ -607,7 +607,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     dim = _scatter_checks("scatter", input, dim, index, src)
     shape = input.shape
     x, ix = _flat_if_scalar(input, index)
-    idx = _along(ix.data, dim, x.device.xp)
+    idx = _along(ix._data, dim, x.device.xp)
     if src is None:
         if value is None:
             raise TypeError("scatter() missing 1 required positional argument: 'src' or 'value'")
@@ -640,7 +640,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     dim = _scatter_checks("scatter", input, dim, index, src)
     shape = input.shape
     x, ix = _flat_if_scalar(input, index)
-    idx = _along(ix.data, dim, x.device.xp)
+    idx = _along(ix._data, dim, x.device.xp)
     vals = _src_part(reshape(src, (-1,)) if src.ndim == 0 else src, ix)
     if reduce == "sum":
         if not include_self:
@@ -658,11 +658,11 @@ def _along_dim(dim, arr):
 
 
 def _vector_index(name, index, allowed, vector_msg, exc=IndexError):
-    if index.data.dtype not in allowed:
+    if index._data.dtype not in allowed:
         raise RuntimeError(f"{name}(): Expected dtype int32 or int64 for index")
     if index.ndim > 1:
         raise exc(vector_msg)
-    return index.data.reshape(-1)
+    return index._data.reshape(-1)
 
 
 def index_select(input, dim, index):
@@ -712,7 +712,7 @@ def _index_write(input, dim, idx, values, accumulate):
 
 
 def index_add(input, dim, index, source, *, alpha=1):
-    if index.data.dtype not in (numpy.int64, numpy.int32):
+    if index._data.dtype not in (numpy.int64, numpy.int32):
         raise RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: "
                            f"{_NAMES[index.dtype.name]}")
     if index.ndim > 1:
@@ -723,7 +723,7 @@ def index_add(input, dim, index, source, *, alpha=1):
         raise RuntimeError(f"index_add_(): self ({_NAMES[input.dtype.name]}) and source "
                            f"({_NAMES[source.dtype.name]}) must have the same scalar type")
     dim = canonical_dim(dim, input.ndim)
-    idx = index.data.reshape(-1)
+    idx = index._data.reshape(-1)
     _index_source("index_add_", input, dim, idx, source)
     _check_bounds(idx, input.shape[dim] if input.ndim else 1, dim,
                   negative=False, exc=RuntimeError)
@@ -732,7 +732,7 @@ def index_add(input, dim, index, source, *, alpha=1):
 
 
 def index_copy(input, dim, index, source):
-    if index.data.dtype != numpy.int64:
+    if index._data.dtype != numpy.int64:
         raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got "
                            f"{_NAMES[index.dtype.name]}")
     if index.ndim > 1:
@@ -742,7 +742,7 @@ def index_copy(input, dim, index, source):
                            f"but got (self) {_NAMES[input.dtype.name]} and (source) "
                            f"{_NAMES[source.dtype.name]}")
     dim = canonical_dim(dim, input.ndim)
-    idx = index.data.reshape(-1)
+    idx = index._data.reshape(-1)
     _index_source("index_copy_", input, dim, idx, source)
     _check_bounds(idx, input.shape[dim] if input.ndim else 1, dim,
                   negative=False, prefix="index_copy_(): ")
@@ -750,7 +750,7 @@ def index_copy(input, dim, index, source):
 
 
 def index_fill(input, dim, index, value):
-    if index.data.dtype != numpy.int64:
+    if index._data.dtype != numpy.int64:
         raise IndexError("index_fill_(): Expected dtype int64 for index.")
     if index.ndim > 1:
         raise RuntimeError("Index has to be a vector/scalar")
@@ -761,7 +761,7 @@ def index_fill(input, dim, index, value):
         if value.dtype is not input.dtype:
             value = value.to(input.dtype)
     dim = canonical_dim(dim, input.ndim)
-    idx = index.data.reshape(-1)
+    idx = index._data.reshape(-1)
     _check_bounds(idx, input.shape[dim] if input.ndim else 1, dim)
     return _index_write(input, dim, idx, value, False)
 
@@ -817,7 +817,7 @@ def masked_fill(input, mask, value):
         if not value.requires_grad:
             value = value.item()
     _broadcast_shape(input.shape, mask.shape)
-    return MaskedFill.apply(input, value, mask=mask.data)
+    return MaskedFill.apply(input, value, mask=mask._data)
 
 
 def masked_select(input, mask):
@@ -825,7 +825,7 @@ def masked_select(input, mask):
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     shape = _broadcast_shape(input.shape, mask.shape)
     x = reshape(expand(input, shape) if input.shape != shape else input, (-1,))
-    m = mask.data if mask.shape == shape else input.device.xp.broadcast_to(mask.data, shape)
+    m = mask._data if mask.shape == shape else input.device.xp.broadcast_to(mask._data, shape)
     return Index.apply(x, index=(input.device.xp.flatnonzero(m),))
 
 
@@ -836,7 +836,7 @@ def masked_scatter(input, mask, source):
                            f"got{_NAMES[input.dtype.name]} and {_NAMES[source.dtype.name]}")
     xp = input.device.xp
     shape = _broadcast_shape(input.shape, mask.shape)
-    m = mask.data if mask.shape == shape else xp.broadcast_to(mask.data, shape)
+    m = mask._data if mask.shape == shape else xp.broadcast_to(mask._data, shape)
     pos = xp.flatnonzero(m)
     n = int(pos.size)
     if source.numel() < n:
@@ -851,11 +851,11 @@ def masked_scatter(input, mask, source):
 # ---------------------------------------------------------------- take / nonzero
 
 def take(input, index):
-    if index.data.dtype != numpy.int64:
+    if index._data.dtype != numpy.int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got "
                            f"{_NAMES[index.dtype.name]}")
     n = input.numel()
-    idx = index.data
+    idx = index._data
     if idx.size and (int(idx.min()) < -n or int(idx.max()) >= n):
         bad = idx[(idx < -n) | (idx >= n)].reshape(-1)
         raise IndexError(f"out of range: tried to access index {int(bad[0])} on a tensor of "
@@ -889,7 +889,7 @@ def take_along_dim(input, indices, dim=None):
 
 def nonzero(input, *, as_tuple=False):
     xp, dev = input.device.xp, input.device
-    a = input.data
+    a = input._data
     if as_tuple:
         if a.ndim == 0:
             return (make_tensor(xp.zeros(1 if a else 0, dtype=numpy.int64), dev),)

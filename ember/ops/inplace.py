@@ -41,7 +41,7 @@ def inplace(self, fn, *args, allow_cast=False, **kwargs):
     grads_in = tracking and _any_requires_grad(args, kwargs)
     if tracking:
         _check_allowed(self, base, grads_in)
-    if not self.data.flags.c_contiguous and _overlaps(self.data):
+    if not self._data.flags.c_contiguous and _overlaps(self._data):
         raise RuntimeError("unsupported operation: more than one element of the written-to "
                            "tensor refers to a single memory location. Please clone() the tensor "
                            "before performing the operation.")
@@ -50,7 +50,7 @@ def inplace(self, fn, *args, allow_cast=False, **kwargs):
     if tracking and (self.requires_grad or grads_in):
         # the op sees an alias with the current history and a private version counter; if
         # it saves that alias for backward, the alias gets a copy of the old values below
-        src = make_tensor(self.data, self.device, self.requires_grad,
+        src = make_tensor(self._data, self.device, self.requires_grad,
                           _function._current_grad_fn(self), self._output_nr)
         seq0 = next(_function._seq)
     result = fn(src, *args, **kwargs)
@@ -64,8 +64,8 @@ def inplace(self, fn, *args, allow_cast=False, **kwargs):
                            f"shape {list(result.shape)}")
     if seq0 is not None:
         _protect_saved(result, src, seq0)
-    if result.data is not self.data:
-        self.data[...] = result.data
+    if result._data is not self._data:
+        self._data[...] = result._data
     self._vc[0] += 1
     if seq0 is not None:
         if base is not None:
@@ -96,9 +96,9 @@ def _repoint_saved_output(self, result, seq0):
     if node._out_arrays is None:
         return
     i = result._output_nr
-    if node._out_arrays[i] is not result.data:
+    if node._out_arrays[i] is not result._data:
         return
-    node._out_arrays = node._out_arrays[:i] + (self.data,) + node._out_arrays[i + 1:]
+    node._out_arrays = node._out_arrays[:i] + (self._data,) + node._out_arrays[i + 1:]
     node._out_vcs = node._out_vcs[:i] + (self._vc,) + node._out_vcs[i + 1:]
     node._out_versions = node._out_versions[:i] + (self._vc[0],) + node._out_versions[i + 1:]
 
@@ -151,7 +151,7 @@ def _protect_saved(result, src, seq0):
         seen.add(id(node))
         for t in node._saved or ():
             if isinstance(t, Tensor) and t._vc is vc:
-                t.data = t.data.copy()
+                t._data = t._data.copy()
                 t._vc = [t._vc[0]]
         stack.extend(n for n, _ in node.next_functions)
 
@@ -192,7 +192,7 @@ class _Region:
 
     def __init__(self, view, base):
         from .copy import address
-        v, b = view.data, base.data
+        v, b = view._data, base._data
         self.base_shape = b.shape
         self.unique = not any(st == 0 and n > 1 for st, n in zip(v.strides, v.shape))
         self.geom = self.positions = None
@@ -338,15 +338,15 @@ class CopySlices(Op):
 def _rebase_view(view, result):
     base = view._base
     region = _Region(view, base)
-    old = make_tensor(base.data, base.device, base.requires_grad, base.grad_fn, base._output_nr)
-    new_base = CopySlices.apply(old, result, region=region, written=base.data)
+    old = make_tensor(base._data, base.device, base.requires_grad, base.grad_fn, base._output_nr)
+    new_base = CopySlices.apply(old, result, region=region, written=base._data)
     base.grad_fn, base._output_nr, base.requires_grad = new_base.grad_fn, 0, True
     _set_view_history(view, base, region)
 
 
 def _set_view_history(view, base, region):
     with grad_mode.enable_grad():
-        regen = AsStrided.apply(base, region=region, data=view.data)
+        regen = AsStrided.apply(base, region=region, data=view._data)
     node = regen.grad_fn
     node._view_v = view._vc[0]
     view.grad_fn, view._output_nr, view.requires_grad = node, 0, True

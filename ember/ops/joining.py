@@ -373,7 +373,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         from .._tensor import make_tensor
         xp = input.device.xp
         counts = [int(c) for c in input.tolist()]  # CuPy's repeat takes counts as a list only
-        return make_tensor(xp.repeat(xp.arange(len(counts), dtype=input.data.dtype), counts),
+        return make_tensor(xp.repeat(xp.arange(len(counts), dtype=input._data.dtype), counts),
                            input.device)
     if dim is None:
         input = reshape(input, (-1,))

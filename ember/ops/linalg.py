@@ -84,7 +84,7 @@ def _const(array, like):
 
 
 def _eye(n, like):
-    return _const(like.device.xp.eye(n, dtype=like.data.dtype), like)
+    return _const(like.device.xp.eye(n, dtype=like._data.dtype), like)
 
 
 # ---------------------------------------------------------------- products
@@ -445,7 +445,7 @@ def linalg_cross(input, other, *, dim=-1):
     eps = numpy.zeros((3, 3, 3))
     eps[0, 1, 2] = eps[1, 2, 0] = eps[2, 0, 1] = 1
     eps[0, 2, 1] = eps[2, 1, 0] = eps[1, 0, 2] = -1
-    eps = _const(input.device.xp.asarray(eps, dtype=input.data.dtype), input)
+    eps = _const(input.device.xp.asarray(eps, dtype=input._data.dtype), input)
     base = [c for c in _LETTERS if c not in "ijk"][:input.ndim]
 
     def sub(c):

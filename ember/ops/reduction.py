@@ -117,7 +117,7 @@ class Sum(Op):
     @staticmethod
     def backward(ctx, grad):
         g = _unreduce(grad, ctx.in_shape, ctx.dims, ctx.keepdim)
-        return g if g.data.shape == ctx.in_shape else Expand.apply(g, shape=ctx.in_shape)
+        return g if g._data.shape == ctx.in_shape else Expand.apply(g, shape=ctx.in_shape)
 
 
 def _sum_dtype(input, dtype):
@@ -176,7 +176,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
                            f"but got {_TORCH_NAME[input.dtype.name]}")
     dims = _dims(dim, input.ndim)
     xp = input.device.xp
-    count = xp.sum(~xp.isnan(input.data), axis=dims, keepdims=keepdim, dtype=xp.int64)
+    count = xp.sum(~xp.isnan(input._data), axis=dims, keepdims=keepdim, dtype=xp.int64)
     return nansum(input, dim, keepdim, dtype=dtype) / make_tensor(count, input.device)
 
 
@@ -224,11 +224,11 @@ class Prod(Op):
             res = grad * out / x
         else:
             zeros, ranks = ctx.zeros
-            z = zeros.astype(x.data.dtype)
+            z = zeros.astype(x._data.dtype)
             # out / x where x != 0 (exact there, including its dependence on the zeros)
             res = grad * out / (x + _const(ctx, z)) * _const(ctx, 1 - z)
             for mask in ranks:
-                e = _const(ctx, mask.astype(x.data.dtype))
+                e = _const(ctx, mask.astype(x._data.dtype))
                 res = res + grad * prod(x * (1 - e) + e, dim, keepdim=True) * e
         return res.reshape(ctx.in_shape) if ctx.dim is None else res
 

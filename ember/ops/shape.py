@@ -146,8 +146,8 @@ class ReshapeCopy(Reshape):
 
 def view(input, shape):
     """Tensor.view (torch has no top-level view function)."""
-    shape = _infer_shape(shape, input.data.size)
-    x = input.data
+    shape = _infer_shape(shape, input._data.size)
+    x = input._data
     if not x.flags.c_contiguous and not _view_strides(x, shape):
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one "
@@ -156,8 +156,8 @@ def view(input, shape):
 
 
 def reshape(input, shape):
-    shape = _infer_shape(shape, input.data.size)
-    x = input.data
+    shape = _infer_shape(shape, input._data.size)
+    x = input._data
     if x.flags.c_contiguous or _view_strides(x, shape):
         return Reshape.apply(input, shape=shape)
     return ReshapeCopy.apply(input, shape=shape)
@@ -180,7 +180,7 @@ class ViewDtype(Op):
 def view_dtype(input, dtype):
     """Tensor.view(dtype): the same memory reinterpreted (the last dim rescales)."""
     from .inplace import _NAMES
-    old, new = input.data.itemsize, dtype.np.itemsize
+    old, new = input._data.itemsize, dtype.np.itemsize
     if old != new:
         what = (f"to view {_NAMES[input.dtype.name]} as {_NAMES[dtype.name]} (different element "
                 "sizes)")
@@ -652,11 +652,11 @@ def as_strided(input, size, stride, storage_offset=None):
         raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got "
                            f"strides: {list(stride)}")
     root = storage_root(input)
-    if root.data.flags.c_contiguous:
-        storage = root.data.reshape(-1)
+    if root._data.flags.c_contiguous:
+        storage = root._data.reshape(-1)
         in_geometry = (input.shape, input.stride(), input.storage_offset())
     else:  # no flat storage behind this tensor: its contiguous copy stands in for one
-        storage = input.data.copy().reshape(-1)
+        storage = input._data.copy().reshape(-1)
         in_geometry = (input.shape, _contiguous_strides(input.shape), 0)
     offset = in_geometry[2] if storage_offset is None else int(storage_offset)
     if all(size):

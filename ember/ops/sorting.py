@@ -133,7 +133,7 @@ class MedianAll(Op):
 def _median(input, dim, keepdim, name, ignore_nan):
     if dim is None:
         if input.numel() == 0:
-            return make_tensor(input.device.xp.asarray(float("nan"), input.data.dtype),
+            return make_tensor(input.device.xp.asarray(float("nan"), input._data.dtype),
                                input.device)
         return MedianAll.apply(input, ignore_nan=ignore_nan)
     return _select_along(Median, name, input, dim, keepdim, ignore_nan=ignore_nan)
@@ -252,7 +252,7 @@ def bincount(input, weights=None, minlength=0):
             f"\"bincount_cpu\" not implemented for '{_TORCH_NAME[input.dtype.name]}'")
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")
-    if input.ndim != 1 or (input.numel() and int(input.data.min()) < 0):
+    if input.ndim != 1 or (input.numel() and int(input._data.min()) < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if weights is not None and weights.shape != input.shape:
         raise RuntimeError("weights should be 1-d and have the same length as input")

@@ -54,7 +54,7 @@ class Neg(Op):
 
 
 def neg(input):
-    if input.data.dtype.kind == "b":
+    if input._data.dtype.kind == "b":
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
                            "you are trying to invert a mask, use the `~` or `logical_not()` "
                            "operator instead.")
@@ -65,7 +65,7 @@ negative = neg
 
 
 def positive(input):
-    if input.data.dtype.kind == "b":
+    if input._data.dtype.kind == "b":
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input  # torch returns the input itself
 
@@ -107,7 +107,7 @@ class Abs(Op):
 
 
 def abs(input):  # noqa: A001 - torch's name
-    if input.data.dtype.kind == "b":
+    if input._data.dtype.kind == "b":
         raise _not_implemented("abs_cpu", input)
     return Abs.apply(input)
 
@@ -374,7 +374,7 @@ class Relu(Op):
 
 
 def relu(input):
-    if input.data.dtype.kind == "b":
+    if input._data.dtype.kind == "b":
         raise RuntimeError("Boolean inputs not supported for relu")
     return Relu.apply(input)
 
@@ -436,7 +436,7 @@ def erfinv(input):
 # ---------------------------------------------------------------- rounding
 
 def _check_rounding(name, input):
-    if input.data.dtype.kind == "b":
+    if input._data.dtype.kind == "b":
         raise _not_implemented(f"{name}_vml_cpu", input)
 
 
@@ -494,7 +494,7 @@ class Round(_Piecewise):
 
 
 def round(input, *, decimals=0):  # noqa: A001 - torch's name
-    kind = input.data.dtype.kind
+    kind = input._data.dtype.kind
     if kind == "b" or (decimals != 0 and kind in "iu"):
         raise _not_implemented("round_cpu", input)
     return Round.apply(input) if decimals == 0 else Round.apply(input, decimals=decimals)

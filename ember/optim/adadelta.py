@@ -32,12 +32,12 @@ class Adadelta(Optimizer):
             state["square_avg"] = _zeros_state(self._param)
             state["acc_delta"] = _zeros_state(self._param)
         xp, rho, eps = self._xp, group["rho"], group["eps"]
-        state["step"].data += 1
+        state["step"]._data += 1
         if group["maximize"]:
             g = -g
         if group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p
-        v, u = state["square_avg"].data, state["acc_delta"].data
+        v, u = state["square_avg"]._data, state["acc_delta"]._data
         v *= rho
         v += (1 - rho) * g * g
         delta = xp.sqrt(u + eps)

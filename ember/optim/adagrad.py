@@ -38,14 +38,14 @@ class Adagrad(Optimizer):
     def _update(self, p, g, state, group):
         if not state:
             self._init_state(self._param, state, group)
-        state["step"].data += 1
-        step = float(state["step"].data)
+        state["step"]._data += 1
+        step = float(state["step"]._data)
         if group["maximize"]:
             g = -g
         if group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p
         clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
-        s = state["sum"].data
+        s = state["sum"]._data
         s += g * g
         std = self._xp.sqrt(s)
         std += group["eps"]

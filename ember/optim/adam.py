@@ -43,14 +43,14 @@ class Adam(Optimizer):
                 p *= 1 - lr * wd
             else:
                 g = g + wd * p
-        state["step"].data += 1
-        step = float(state["step"].data)
-        m, v = state["exp_avg"].data, state["exp_avg_sq"].data
+        state["step"]._data += 1
+        step = float(state["step"]._data)
+        m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
         _lerp_(m, g, 1 - beta1)
         v *= beta2
         v += (1 - beta2) * g * g
         if group["amsgrad"]:
-            vmax = state["max_exp_avg_sq"].data
+            vmax = state["max_exp_avg_sq"]._data
             self._xp.maximum(vmax, v, out=vmax)
             v = vmax
         step_size = lr / (1 - beta1 ** step)

@@ -30,12 +30,12 @@ class Adamax(Optimizer):
         beta1, beta2 = group["betas"]
         if group["maximize"]:
             g = -g
-        state["step"].data += 1
+        state["step"]._data += 1
         if group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p
-        m, u = state["exp_avg"].data, state["exp_inf"].data
+        m, u = state["exp_avg"]._data, state["exp_inf"]._data
         _lerp_(m, g, 1 - beta1)
         u *= beta2
         self._xp.maximum(u, self._xp.abs(g) + group["eps"], out=u)
-        clr = group["lr"] / (1 - beta1 ** float(state["step"].data))
+        clr = group["lr"] / (1 - beta1 ** float(state["step"]._data))
         p += (-clr * m) / u

@@ -38,8 +38,8 @@ class NAdam(Optimizer):
         lr, wd, md = group["lr"], group["weight_decay"], group["momentum_decay"]
         if group["maximize"]:
             g = -g
-        state["step"].data += 1
-        step = float(state["step"].data)
+        state["step"]._data += 1
+        step = float(state["step"]._data)
         bias_correction2 = 1 - beta2 ** step
         if wd != 0:
             if group["decoupled_weight_decay"]:
@@ -48,10 +48,10 @@ class NAdam(Optimizer):
                 g = g + wd * p
         mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * md)))
         mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * md)))
-        mu_product = state["mu_product"].data
+        mu_product = state["mu_product"]._data
         mu_product *= mu
         mu_product = float(mu_product)
-        m, v = state["exp_avg"].data, state["exp_avg_sq"].data
+        m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
         _lerp_(m, g, 1 - beta1)
         v *= beta2
         v += (1 - beta2) * g * g

@@ -52,7 +52,7 @@ def _scalar_state(p, value=0.0):
 
 def _zeros_state(p, fill=0.0):
     xp = p.device.xp
-    return make_tensor(xp.full(p.data.shape, fill, dtype=p.data.dtype), p.device)
+    return make_tensor(xp.full(p._data.shape, fill, dtype=p._data.dtype), p.device)
 
 
 def _lerp_(a, b, w):
@@ -148,7 +148,7 @@ class Optimizer:
                         g = p._grad = g.detach()
                     else:
                         g.requires_grad = False
-                    g.data[...] = 0
+                    g._data[...] = 0
                     g._vc[0] += 1
 
     def _gather(self):
@@ -159,11 +159,11 @@ class Optimizer:
                 g = p.grad
                 if g is None:
                     continue
-                if tuple(g.data.shape) != tuple(p.data.shape):
+                if tuple(g._data.shape) != tuple(p._data.shape):
                     raise RuntimeError(
                         f"gradient of parameter {pi} in param group {gi} has shape "
-                        f"{list(g.data.shape)} but the parameter has shape {list(p.data.shape)}")
-                if g.data.dtype != p.data.dtype:
+                        f"{list(g._data.shape)} but the parameter has shape {list(p._data.shape)}")
+                if g._data.dtype != p._data.dtype:
                     raise RuntimeError(
                         f"gradient of parameter {pi} in param group {gi} has dtype {g.dtype} "
                         f"but the parameter has dtype {p.dtype}")
@@ -171,7 +171,7 @@ class Optimizer:
                     raise RuntimeError(
                         f"gradient of parameter {pi} in param group {gi} is on {g.device} "
                         f"but the parameter is on {p.device}")
-                work.append((p, g.data, group))
+                work.append((p, g._data, group))
         return work
 
     def step(self, closure=None):
@@ -188,11 +188,11 @@ class Optimizer:
                 if state is None:
                     # stored only if the update keeps something (plain SGD keeps nothing)
                     state = {}
-                    self._update(p.data, g, state, group)
+                    self._update(p._data, g, state, group)
                     if state:
                         self.state[p] = state
                 else:
-                    self._update(p.data, g, state, group)
+                    self._update(p._data, g, state, group)
                 p._vc[0] += 1
             self._param = None
         return loss
@@ -240,11 +240,11 @@ class Optimizer:
             if isinstance(value, Tensor):
                 xp = param.device.xp
                 if key == "step":
-                    arr = xp.array(value.data if param.device == value.device
-                                   else _host(value.data), copy=True)
+                    arr = xp.array(value._data if param.device == value.device
+                                   else _host(value._data), copy=True)
                 else:
-                    src = value.data if param.device == value.device else _host(value.data)
-                    dtype = param.data.dtype if value.is_floating_point() else src.dtype
+                    src = value._data if param.device == value.device else _host(value._data)
+                    dtype = param._data.dtype if value.is_floating_point() else src.dtype
                     arr = xp.array(src, dtype=dtype, copy=True)
                 return make_tensor(arr, param.device)
             if isinstance(value, dict):

@@ -38,14 +38,14 @@ class RAdam(Optimizer):
         lr, wd = group["lr"], group["weight_decay"]
         if group["maximize"]:
             g = -g
-        state["step"].data += 1
-        step = float(state["step"].data)
+        state["step"]._data += 1
+        step = float(state["step"]._data)
         if wd != 0:
             if group["decoupled_weight_decay"]:
                 p *= 1 - lr * wd
             else:
                 g = g + wd * p
-        m, v = state["exp_avg"].data, state["exp_avg_sq"].data
+        m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
         _lerp_(m, g, 1 - beta1)
         v *= beta2
         v += (1 - beta2) * g * g

@@ -36,22 +36,22 @@ class RMSprop(Optimizer):
                 state["grad_avg"] = _zeros_state(self._param)
         if group["maximize"]:
             g = -g
-        state["step"].data += 1
+        state["step"]._data += 1
         if group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p
         alpha = group["alpha"]
-        v = state["square_avg"].data
+        v = state["square_avg"]._data
         v *= alpha
         v += (1 - alpha) * g * g
         if group["centered"]:
-            ga = state["grad_avg"].data
+            ga = state["grad_avg"]._data
             _lerp_(ga, g, 1 - alpha)
             avg = self._xp.sqrt(v + (-1 * ga) * ga)
         else:
             avg = self._xp.sqrt(v)
         avg += group["eps"]
         if group["momentum"] > 0:
-            buf = state["momentum_buffer"].data
+            buf = state["momentum_buffer"]._data
             buf *= group["momentum"]
             buf += g / avg
             p -= group["lr"] * buf

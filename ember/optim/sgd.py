@@ -37,7 +37,7 @@ class SGD(Optimizer):
                 buf = g.copy()
                 state["momentum_buffer"] = _state_tensor(buf, self._device)
             else:
-                buf = buf.data
+                buf = buf._data
                 buf *= momentum
                 buf += (1 - group["dampening"]) * g
             g = g + momentum * buf if group["nesterov"] else buf

@@ -12,7 +12,7 @@ _TOLERANCES = {"float16": (1e-3, 1e-5), "bfloat16": (1.6e-2, 1e-5), "float32": (
 
 def _array(x):
     if isinstance(x, Tensor):
-        a = x.device.ext.to_numpy(x.detach().data)
+        a = x.device.ext.to_numpy(x.detach()._data)
         return a.astype(numpy.float32) if x.dtype is _dtype.bfloat16 else a
     return numpy.asarray(x)
 

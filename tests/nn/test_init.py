@@ -39,13 +39,13 @@ def test_fans_match_torch():
 
 def test_in_place_on_parameters_without_history():
     w = _w(50, 40)
-    data = w.data
+    data = w._data
     for fn in (init.uniform_, init.normal_, init.zeros_, init.ones_, init.xavier_uniform_,
                init.xavier_normal_, init.kaiming_uniform_, init.kaiming_normal_,
                init.trunc_normal_, init.orthogonal_, init.eye_,
                lambda t: init.constant_(t, 0.5)):
         out = fn(w)
-        assert out is w and w.data is data and w.grad_fn is None and w.is_leaf
+        assert out is w and w._data is data and w.grad_fn is None and w.is_leaf
         assert w.requires_grad
 
 

@@ -84,11 +84,11 @@ def test_load_torch_weights_same_outputs_and_grads():
 def test_load_copies_in_place_keeping_identity():
     m = nn.Linear(4, 2)
     w = m.weight
-    data = w.data
+    data = w._data
     v = w._version
     m.load_state_dict({"weight": numpy.full((2, 4), 3.0, numpy.float32),
                        "bias": ember.zeros(2)})
-    assert m.weight is w and w.data is data and w.requires_grad
+    assert m.weight is w and w._data is data and w.requires_grad
     assert w._version > v
     numpy.testing.assert_array_equal(data, numpy.full((2, 4), 3.0, numpy.float32))
 
@@ -149,11 +149,11 @@ def test_parameter_basics():
     assert p.requires_grad and p.is_leaf and isinstance(p, ember.Tensor)
     base = ember.zeros(3)
     q = nn.Parameter(base)
-    q.data[0] = 5  # shares memory with the tensor it wraps, as in torch
+    q._data[0] = 5  # shares memory with the tensor it wraps, as in torch
     assert base[0].item() == 5
     for clone in (copy.deepcopy(p), pickle.loads(pickle.dumps(p))):
         assert type(clone) is nn.Parameter and clone.requires_grad
-        assert clone.data is not p.data
+        assert clone._data is not p._data
         numpy.testing.assert_array_equal(clone.detach().numpy(), p.detach().numpy())
     frozen = pickle.loads(pickle.dumps(nn.Parameter(ember.ones(1), requires_grad=False)))
     assert type(frozen) is nn.Parameter and not frozen.requires_grad

@@ -26,7 +26,7 @@ def _loss(lib, w, b, x, l1=0.0):
 
 
 def to_torch(t):
-    return torch.from_numpy(numpy.array(t.data))
+    return torch.from_numpy(numpy.array(t._data))
 
 
 def to_ember(t):
@@ -58,7 +58,7 @@ def check_trajectory(name, kwargs, dtype="float32", steps=6, groups=None, l1=0.0
     pe, pt, oe, ot = run_both(name, kwargs, dtype, steps, groups, l1)
     for a, b in zip(pe, pt):
         assert a.dtype == getattr(ember, dtype)
-        numpy.testing.assert_allclose(a.data, b.detach().numpy(), **TOL[dtype])
+        numpy.testing.assert_allclose(a._data, b.detach().numpy(), **TOL[dtype])
     # the optimizer state agrees too, key for key, with torch's dtypes and shapes
     se, st = oe.state_dict(), ot.state_dict()
     assert sorted(se["state"]) == sorted(st["state"])
@@ -68,6 +68,6 @@ def check_trajectory(name, kwargs, dtype="float32", steps=6, groups=None, l1=0.0
             ve = se["state"][k][key]
             assert isinstance(ve, ember.Tensor)
             assert str(ve.dtype) == str(vt.dtype) and tuple(ve.shape) == tuple(vt.shape)
-            numpy.testing.assert_allclose(ve.data, vt.numpy(), **TOL[dtype])
+            numpy.testing.assert_allclose(ve._data, vt.numpy(), **TOL[dtype])
     assert [{k: v for k, v in g.items()} for g in se["param_groups"]] == st["param_groups"]
     return pe, pt

@@ -58,8 +58,8 @@ def test_zero_grad_set_to_none_and_in_place():
     (a.sum() + b.sum()).backward()
     g = a.grad
     opt.zero_grad(set_to_none=False)
-    assert g is a.grad and numpy.array_equal(a.grad.data, numpy.zeros((3, 2)))
-    assert b.grad is not None and not b.grad.data.any()
+    assert g is a.grad and numpy.array_equal(a.grad._data, numpy.zeros((3, 2)))
+    assert b.grad is not None and not b.grad._data.any()
     opt.zero_grad()
     assert a.grad is None and b.grad is None
 
@@ -80,30 +80,30 @@ def test_step_with_closure_returns_loss_and_runs_with_grad_enabled():
         loss = opt.step(closure)
     assert seen == [True]
     assert float(loss) == 5.0
-    numpy.testing.assert_allclose(w.data, [0.8, -1.6], rtol=1e-6)
+    numpy.testing.assert_allclose(w._data, [0.8, -1.6], rtol=1e-6)
     assert opt.step() is None
 
 
 def test_update_is_in_place_views_see_it_and_version_bumps():
     w = ember.tensor([1.0, 2.0, 3.0], requires_grad=True)
-    data = w.data
+    data = w._data
     view = w.detach()[1:]
     v0 = w._version
     opt = ember.optim.SGD([w], lr=0.5)
     w.grad = ember.ones(3)
     opt.step()
-    assert w.data is data
+    assert w._data is data
     assert view.tolist() == [1.5, 2.5]
     assert w._version == v0 + 1
 
 
 def test_params_without_grad_are_skipped():
     a, b = _params()
-    before = b.data.copy()
+    before = b._data.copy()
     opt = ember.optim.Adam([a, b], lr=0.1)
     a.sum().backward()
     opt.step()
-    assert numpy.array_equal(b.data, before)
+    assert numpy.array_equal(b._data, before)
     assert b not in opt.state and "step" in opt.state[a]
 
 
@@ -111,16 +111,16 @@ def test_failed_step_changes_nothing():
     a, b = _params()
     opt = ember.optim.Adam([a, b], lr=0.1)
     (a.sum() + b.sum()).backward()
-    before = [a.data.copy(), b.data.copy()]
-    b.grad.data = numpy.ones((5,), numpy.float32)   # wrong shape, as torch's .grad.data = ...
+    before = [a._data.copy(), b._data.copy()]
+    b.grad._data = numpy.ones((5,), numpy.float32)   # wrong shape, as torch's .grad._data = ...
     with pytest.raises(RuntimeError, match=r"shape \[5\].*shape \[3, 2\]"):
         opt.step()
-    assert numpy.array_equal(a.data, before[0]) and numpy.array_equal(b.data, before[1])
+    assert numpy.array_equal(a._data, before[0]) and numpy.array_equal(b._data, before[1])
     assert len(opt.state) == 0
-    b.grad.data = numpy.ones((3, 2), numpy.float64)  # wrong dtype
+    b.grad._data = numpy.ones((3, 2), numpy.float64)  # wrong dtype
     with pytest.raises(RuntimeError, match="float64.*float32"):
         opt.step()
-    assert numpy.array_equal(a.data, before[0]) and numpy.array_equal(b.data, before[1])
+    assert numpy.array_equal(a._data, before[0]) and numpy.array_equal(b._data, before[1])
 
 
 def test_state_dict_layout_matches_torch():
@@ -168,7 +168,7 @@ def test_torch_state_resumes_in_ember(name, kwargs):
         oe.zero_grad()
         ((we * ember.tensor(x)) ** 2).sum().backward()
         oe.step()
-    numpy.testing.assert_allclose(we.data, wt.detach().numpy(), rtol=1e-5, atol=1e-6)
+    numpy.testing.assert_allclose(we._data, wt.detach().numpy(), rtol=1e-5, atol=1e-6)
     # and back: ember's state loads in torch
     sd = oe.state_dict()
     ot2 = getattr(torch.optim, name)([wt], lr=1.0)

@@ -534,13 +534,13 @@ class Module:
                 continue
             with no_grad():
                 new = fn(param)
-            param.data = new.data
+            param._data = new._data
             param.device = new.device
             grad = param._grad
             if grad is not None:
                 with no_grad():
                     g = fn(grad)
-                grad.data = g.data
+                grad._data = g._data
                 grad.device = g.device
         for key, buf in self._buffers.items():
             if buf is not None:
@@ -849,7 +849,7 @@ def _copy_plan(plan, assign):
                 param(value)
             elif assign and isinstance(param, Parameter):
                 value = value.to(param.device)
-                param.data, param.device = value.data, value.device
+                param._data, param.device = value._data, value.device
             else:
                 param.copy_(value)
 
