@@ -1,11 +1,75 @@
 """torch.nn: Module, Parameter, layers, containers; `functional` and `init` as submodules."""
-from . import functional, init
+from . import functional, init, utils
+from .modules.activation import (
+    CELU,
+    ELU,
+    GELU,
+    GLU,
+    SELU,
+    Hardshrink,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
+    LeakyReLU,
+    LogSigmoid,
+    LogSoftmax,
+    Mish,
+    PReLU,
+    ReLU,
+    ReLU6,
+    RReLU,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softmax2d,
+    Softmin,
+    Softplus,
+    Softshrink,
+    Softsign,
+    Tanh,
+    Tanhshrink,
+    Threshold,
+)
 from .modules.container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .modules.dropout import (
+    AlphaDropout,
+    Dropout,
+    Dropout1d,
+    Dropout2d,
+    Dropout3d,
+    FeatureAlphaDropout,
+)
 from .modules.flatten import Flatten, Unflatten
 from .modules.linear import Bilinear, Identity, Linear
+from .modules.loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CosineEmbeddingLoss,
+    CrossEntropyLoss,
+    GaussianNLLLoss,
+    HingeEmbeddingLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MarginRankingLoss,
+    MSELoss,
+    NLLLoss,
+    PoissonNLLLoss,
+    SmoothL1Loss,
+    TripletMarginLoss,
+)
 from .modules.module import Module
+from .modules.sparse import Embedding
 from .parameter import Parameter
 
-__all__ = ["Bilinear", "Flatten", "Identity", "Linear", "Module", "ModuleDict", "ModuleList",
-           "Parameter", "ParameterDict", "ParameterList", "Sequential", "Unflatten",
-           "functional", "init"]
+__all__ = ["CELU", "ELU", "GELU", "GLU", "SELU", "AlphaDropout", "Bilinear", "Dropout",
+           "Dropout1d", "Dropout2d", "Dropout3d", "Embedding", "FeatureAlphaDropout", "Flatten",
+           "Hardshrink", "Hardsigmoid", "Hardswish", "Hardtanh", "Identity", "LeakyReLU", "Linear",
+           "LogSigmoid", "LogSoftmax", "Mish", "Module", "ModuleDict", "ModuleList", "PReLU",
+           "Parameter", "ParameterDict", "ParameterList", "RReLU", "ReLU", "ReLU6", "Sequential",
+           "SiLU", "Sigmoid", "Softmax", "Softmax2d", "Softmin", "Softplus", "Softshrink",
+           "Softsign", "Tanh", "Tanhshrink", "Threshold", "Unflatten", "functional", "init",
+           "utils", "BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "CrossEntropyLoss",
+           "GaussianNLLLoss", "HingeEmbeddingLoss", "HuberLoss", "KLDivLoss", "L1Loss",
+           "MarginRankingLoss", "MSELoss", "NLLLoss", "PoissonNLLLoss", "SmoothL1Loss",
+           "TripletMarginLoss"]
