@@ -326,7 +326,7 @@ def prelu(input, weight):
     if weight.numel() != 1:
         if input.ndim == 0:
             raise RuntimeError("Not allow zero-dim input tensor.")
-        c = input.shape[1] if input.ndim >= 2 else input.shape[0]
+        c = input.shape[1] if input.ndim >= 2 else 1  # torch: 1-D input has one channel
         if weight.numel() != c:
             raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
                                f"parameter numbers = {weight.numel()} and channel size = {c}.")
@@ -546,7 +546,14 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
         # the padding row gets no gradient
         mask = (_c.arange(n, device=weight.device) == padding_idx).reshape(n, 1)
         w = _ops.where(mask, weight.detach(), weight)
-    out = _ops.index_select(w, 0, input.reshape(-1))
+    flat = input.reshape(-1)
+    out = _ops.index_select(w, 0, flat)
+    if scale_grad_by_freq and out.requires_grad:
+        # each row's gradient is divided by how often its index occurs in the batch; the
+        # detach trick keeps the forward values exact (out - out.detach() is exactly 0)
+        _, inverse, counts = _ops.unique(flat, return_inverse=True, return_counts=True)
+        scale = (1.0 / counts.to(weight.dtype))[inverse].reshape(-1, 1)
+        out = out.detach() + (out - out.detach()) * scale
     return out.reshape(tuple(input.shape) + (weight.shape[1],))
 
 

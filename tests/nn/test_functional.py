@@ -246,3 +246,26 @@ def test_embedding_max_norm_padding_grad_on_leaf():
     numpy.testing.assert_allclose(ew.grad.numpy(), tw.grad.numpy(), rtol=1e-6)
     assert not ew.grad.numpy()[3].any()                  # padding row: no gradient
     numpy.testing.assert_allclose(ew.detach().numpy(), tw.detach().numpy(), rtol=1e-6)
+
+
+def test_embedding_scale_grad_by_freq_matches_torch():
+    import numpy
+    import torch
+    w = numpy.random.default_rng(0).normal(size=(5, 3)).astype(numpy.float32)
+    idx = numpy.array([[1, 1, 2], [4, 1, 0]])
+    up = numpy.random.default_rng(1).normal(size=(2, 3, 3)).astype(numpy.float32)
+    got = []
+    for L in (ember, torch):
+        weight = L.tensor(w, requires_grad=True)
+        out = L.nn.functional.embedding(L.tensor(idx), weight, scale_grad_by_freq=True)
+        (out * L.tensor(up)).sum().backward()
+        got.append((out.detach().numpy(), weight.grad.numpy()))
+    numpy.testing.assert_array_equal(got[0][0], got[1][0])
+    numpy.testing.assert_allclose(got[0][1], got[1][1], rtol=1e-6)
+
+
+def test_prelu_1d_input_has_one_channel_like_torch():
+    import torch
+    for L in (ember, torch):
+        with pytest.raises(RuntimeError, match="parameter numbers = 4 and channel size = 1"):
+            L.nn.functional.prelu(L.randn(4), L.ones(4))
