@@ -143,18 +143,12 @@ class Copy(Op):
 
 
 def _check_copy_shapes(dst, src):
-    ds, ss = tuple(dst.shape), tuple(src.shape)
-    n = max(len(ds), len(ss))
-    a, b = (1,) * (n - len(ds)) + ds, (1,) * (n - len(ss)) + ss
-    out = [0] * n
-    for i in reversed(range(n)):  # torch's infer_size scans from the last dim
-        if a[i] != b[i] and a[i] != 1 and b[i] != 1:
-            raise RuntimeError(f"The size of tensor a ({a[i]}) must match the size of tensor b "
-                               f"({b[i]}) at non-singleton dimension {i}")
-        out[i] = b[i] if a[i] == 1 else a[i]
-    if tuple(out) != ds:
+    from .shape import infer_size
+    ds = tuple(dst.shape)
+    out = infer_size(ds, tuple(src.shape))
+    if out != ds:
         raise RuntimeError(f"output with shape {list(ds)} doesn't match the broadcast shape "
-                           f"{out}")
+                           f"{list(out)}")
 
 
 def copy_(self, src):

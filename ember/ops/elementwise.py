@@ -18,6 +18,7 @@ from .. import _dtype
 from .._tensor import Tensor, make_tensor
 from ..autograd.function import Op
 from .inplace import _NAMES
+from .shape import infer_size
 
 __all__ = [
     # arithmetic
@@ -31,25 +32,6 @@ __all__ = [
 
 
 # ---------------------------------------------------------------- shared helpers
-
-def infer_size(a, b):
-    """The broadcast of shapes a and b, with torch's RuntimeError when they do not broadcast.
-
-    torch scans from the last dimension and reports the first mismatch it meets, numbered
-    in the broadcast shape."""
-    n = builtins.max(len(a), len(b))
-    out = [1] * n
-    for i in range(n - 1, -1, -1):
-        off = n - 1 - i
-        da, db = len(a) - 1 - off, len(b) - 1 - off
-        sa = a[da] if da >= 0 else 1
-        sb = b[db] if db >= 0 else 1
-        if sa != sb and sa != 1 and sb != 1:
-            raise RuntimeError(f"The size of tensor a ({sa}) must match the size of tensor b "
-                               f"({sb}) at non-singleton dimension {i}")
-        out[i] = sa if sb == 1 else sb
-    return tuple(out)
-
 
 def _broadcast_error(args):
     """torch's RuntimeError for operands that do not broadcast, or None if they do."""

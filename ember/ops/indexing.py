@@ -23,7 +23,7 @@ from .. import _dtype
 from .._tensor import Tensor, make_tensor
 from ..autograd import grad_mode
 from ..autograd.function import Op
-from .shape import Slice, canonical_dim, expand, reshape
+from .shape import Slice, canonical_dim, expand, infer_size, reshape
 
 __all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add",
            "index_copy", "index_fill", "index_put", "masked_fill", "masked_select",
@@ -768,20 +768,6 @@ def index_fill(input, dim, index, value):
 
 # ---------------------------------------------------------------- masked_*
 
-def _broadcast_shape(a, b):
-    """torch's infer_size, with its message."""
-    out = []
-    n = builtins.max(len(a), len(b))
-    for i in range(n):
-        da = a[i - n + len(a)] if i - n + len(a) >= 0 else 1
-        db = b[i - n + len(b)] if i - n + len(b) >= 0 else 1
-        if da != db and da != 1 and db != 1:
-            raise RuntimeError(f"The size of tensor a ({da}) must match the size of tensor b "
-                               f"({db}) at non-singleton dimension {i}")
-        out.append(da if db == 1 else db)
-    return tuple(out)
-
-
 class MaskedFill(Op):
     """where(mask, value, x) with value cast to x's dtype; `mask` is a constant array."""
 
@@ -816,14 +802,14 @@ def masked_fill(input, mask, value):
                                f"tensor with {value.ndim} dimension(s).")
         if not value.requires_grad:
             value = value.item()
-    _broadcast_shape(input.shape, mask.shape)
+    infer_size(input.shape, mask.shape)
     return MaskedFill.apply(input, value, mask=mask._data)
 
 
 def masked_select(input, mask):
     if not isinstance(mask, Tensor) or mask.dtype is not _dtype.bool:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
-    shape = _broadcast_shape(input.shape, mask.shape)
+    shape = infer_size(input.shape, mask.shape)
     x = reshape(expand(input, shape) if input.shape != shape else input, (-1,))
     m = mask._data if mask.shape == shape else input.device.xp.broadcast_to(mask._data, shape)
     return Index.apply(x, index=(input.device.xp.flatnonzero(m),))
@@ -835,7 +821,7 @@ def masked_scatter(input, mask, source):
         raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but "
                            f"got{_NAMES[input.dtype.name]} and {_NAMES[source.dtype.name]}")
     xp = input.device.xp
-    shape = _broadcast_shape(input.shape, mask.shape)
+    shape = infer_size(input.shape, mask.shape)
     m = mask._data if mask.shape == shape else xp.broadcast_to(mask._data, shape)
     pos = xp.flatnonzero(m)
     n = int(pos.size)
@@ -876,10 +862,10 @@ def take_along_dim(input, indices, dim=None):
     dim = canonical_dim(dim, input.ndim)
     sizes = list(input.shape)
     sizes[dim] = indices.shape[dim]
-    ishape = _broadcast_shape(sizes, indices.shape)
+    ishape = infer_size(sizes, indices.shape)
     sizes = list(indices.shape)
     sizes[dim] = input.shape[dim]
-    xshape = _broadcast_shape(sizes, input.shape)
+    xshape = infer_size(sizes, input.shape)
     if indices.shape != ishape:
         indices = expand(indices, ishape)
     if input.shape != xshape:

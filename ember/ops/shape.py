@@ -415,17 +415,22 @@ def broadcast_shapes(*shapes):
     return Size(common)
 
 
-def _broadcast_pair(a, b):
-    """torch's infer_size for two shapes, with its error."""
+def infer_size(a, b):
+    """The broadcast of shapes a and b, with torch's RuntimeError when they do not broadcast.
+
+    torch scans from the last dimension and reports the first mismatch it meets, numbered
+    in the broadcast shape."""
     n = builtins.max(len(a), len(b))
-    out = []
-    for i in range(n):
-        da = a[i - n + len(a)] if i - n + len(a) >= 0 else 1
-        db = b[i - n + len(b)] if i - n + len(b) >= 0 else 1
-        if da != db and da != 1 and db != 1:
-            raise RuntimeError(f"The size of tensor a ({da}) must match the size of tensor b "
-                               f"({db}) at non-singleton dimension {i}")
-        out.append(db if da == 1 else da)
+    out = [1] * n
+    for i in range(n - 1, -1, -1):
+        off = n - 1 - i
+        da, db = len(a) - 1 - off, len(b) - 1 - off
+        sa = a[da] if da >= 0 else 1
+        sb = b[db] if db >= 0 else 1
+        if sa != sb and sa != 1 and sb != 1:
+            raise RuntimeError(f"The size of tensor a ({sa}) must match the size of tensor b "
+                               f"({sb}) at non-singleton dimension {i}")
+        out[i] = sa if sb == 1 else sb
     return tuple(out)
 
 
@@ -434,7 +439,7 @@ def broadcast_tensors(*tensors):
         tensors = tuple(tensors[0])
     shape = ()
     for x in tensors:
-        shape = _broadcast_pair(shape, x.shape)
+        shape = infer_size(shape, x.shape)
     return tuple(expand(x, shape) for x in tensors)
 
 
