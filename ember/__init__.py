@@ -66,12 +66,16 @@ def can_cast(from_, to):
 _LAZY_SUBMODULES = frozenset({"cuda", "linalg", "nn", "optim", "return_types", "testing"})
 
 
+_LAZY_FUNCTIONS = {"save": "serialization", "load": "serialization"}
+
+
 def __getattr__(name):
-    if name in _LAZY_SUBMODULES:
+    if name in _LAZY_SUBMODULES or name in _LAZY_FUNCTIONS:
         import importlib
-        return importlib.import_module(f"{__name__}.{name}")
+        module = importlib.import_module(f"{__name__}.{_LAZY_FUNCTIONS.get(name, name)}")
+        return getattr(module, name) if name in _LAZY_FUNCTIONS else module
     raise AttributeError(f"module 'ember' has no attribute '{name}'")
 
 
 def __dir__():
-    return sorted(set(globals()) | _LAZY_SUBMODULES)
+    return sorted(set(globals()) | _LAZY_SUBMODULES | set(_LAZY_FUNCTIONS))

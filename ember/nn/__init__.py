@@ -30,6 +30,7 @@ from .modules.activation import (
     Tanhshrink,
     Threshold,
 )
+from .modules.batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
 from .modules.container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .modules.dropout import (
     AlphaDropout,
@@ -58,7 +59,23 @@ from .modules.loss import (
     SmoothL1Loss,
     TripletMarginLoss,
 )
+from .modules.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
 from .modules.module import Module
+from .modules.normalization import GroupNorm, LayerNorm, LocalResponseNorm
+from .modules.pooling import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool1d,
+    AdaptiveMaxPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    LPPool1d,
+    LPPool2d,
+    MaxPool1d,
+    MaxPool2d,
+    MaxUnpool1d,
+    MaxUnpool2d,
+)
 from .modules.sparse import Embedding
 from .parameter import Parameter
 
@@ -72,4 +89,8 @@ __all__ = ["CELU", "ELU", "GELU", "GLU", "SELU", "AlphaDropout", "Bilinear", "Dr
            "utils", "BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "CrossEntropyLoss",
            "GaussianNLLLoss", "HingeEmbeddingLoss", "HuberLoss", "KLDivLoss", "L1Loss",
            "MarginRankingLoss", "MSELoss", "NLLLoss", "PoissonNLLLoss", "SmoothL1Loss",
-           "TripletMarginLoss"]
+           "TripletMarginLoss", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d",
+           "AdaptiveMaxPool2d", "AvgPool1d", "AvgPool2d", "LPPool1d", "LPPool2d", "MaxPool1d",
+           "MaxPool2d", "MaxUnpool1d", "MaxUnpool2d", "BatchNorm1d", "BatchNorm2d",
+           "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "GroupNorm",
+           "LayerNorm", "LocalResponseNorm"]

@@ -15,6 +15,12 @@ from ..ops.nn import softmax as _softmax
 from ..ops.nn import softmin as _softmin
 from ..ops.nn import softplus as _softplus
 from ..ops.norms import linalg_vector_norm as _vnorm
+from ..ops.normalization import (batch_norm, group_norm, instance_norm,  # noqa: F401
+                                 layer_norm, local_response_norm)
+from ..ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # noqa: F401
+                           adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d, avg_pool2d,
+                           lp_pool1d, lp_pool2d, max_pool1d, max_pool2d, max_unpool1d,
+                           max_unpool2d)
 from ..ops.shape import expand, narrow
 
 _PAD_SUPPORT = ("Supported combinations for non-constant padding:\n"

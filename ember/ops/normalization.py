@@ -1,0 +1,226 @@
+"""Normalization layers' functional forms: batch_norm, instance_norm, layer_norm, group_norm
+(one fused primitive over a set of axes) and local_response_norm (composed)."""
+from ..autograd.function import Op
+from ..autograd.grad_mode import no_grad
+from .joining import constant_pad_nd
+
+__all__ = ["batch_norm", "group_norm", "instance_norm", "layer_norm", "local_response_norm"]
+
+
+class NativeNorm(Op):
+    # fused for stability and speed: the variance is taken of the centred values on arrays
+    # (E[x^2] - E[x]^2 cancels catastrophically in float32), the affine map is applied in
+    # place, and the batch statistics come back for the running averages without another
+    # reduction. Composed from ops it would record about ten nodes and keep their temporaries.
+    # Outputs: y, then the biased mean and variance with the reduced axes kept (no gradient).
+    differentiable_outputs = 1
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, *, axes, pshape, paxes, eps):
+        ctx.axes, ctx.pshape, ctx.paxes, ctx.eps = axes, pshape, paxes, eps
+        ctx.bshape = None if bias is None else bias.shape
+        ctx.save_inputs(0, 1)
+        mean = x.mean(axis=axes, keepdims=True)
+        y = x - mean
+        var = (y * y).mean(axis=axes, keepdims=True)
+        y *= 1.0 / ctx.xp.sqrt(var + eps)
+        if weight is not None:
+            y *= weight.reshape(pshape)
+        if bias is not None:
+            y += bias.reshape(pshape)
+        return y, mean, var
+
+    @staticmethod
+    def backward(ctx, grad, _gmean=None, _gvar=None):
+        x, weight = ctx.inputs
+        axes, paxes = ctx.axes, ctx.paxes
+        # the statistics are recomputed from the saved input with ember ops, not kept as
+        # arrays, so that double backward sees their dependence on x
+        xc = x - x.mean(axes, keepdim=True)
+        invstd = ((xc * xc).mean(axes, keepdim=True) + ctx.eps).rsqrt()
+        xhat = xc * invstd
+        need = ctx.needs_input_grad
+        gx = gw = gb = None
+        if need[0]:
+            g = grad if weight is None else grad * weight.reshape(ctx.pshape)
+            gx = invstd * (g - g.mean(axes, keepdim=True)
+                           - xhat * (g * xhat).mean(axes, keepdim=True))
+        if need[1]:
+            gw = (grad * xhat).sum(paxes).reshape(weight.shape) if paxes else \
+                (grad * xhat).reshape(weight.shape)
+        if need[2]:
+            gb = grad.sum(paxes) if paxes else grad
+            gb = gb.reshape(ctx.bshape)
+        return gx, gw, gb
+
+
+def _native_norm(input, weight, bias, axes, pshape, eps):
+    """y, mean, var of input normalised over axes; weight/bias broadcast as pshape (the
+    trailing dims of input)."""
+    lead = input.ndim - len(pshape)
+    paxes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(pshape) if s == 1)
+    return NativeNorm.apply(input, weight, bias, axes=tuple(axes), pshape=tuple(pshape),
+                            paxes=paxes, eps=eps)
+
+
+def _size_str(shape):
+    return f"torch.Size([{', '.join(str(s) for s in shape)}])"
+
+
+def _verify_batch_size(shape):
+    n = 1
+    for i, s in enumerate(shape):
+        if i != 1:
+            n *= s
+    if n == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input "
+                         f"size {_size_str(shape)}")
+
+
+def _check_param(name, t, c):
+    if t is not None and t.numel() != c:
+        raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5):
+    """Normalises each channel (dim 1) over the batch and spatial dims. In training the batch
+    statistics are used and the running buffers updated in place (running_var with the
+    unbiased variance, as torch); otherwise the running buffers are used."""
+    if input.ndim < 2:
+        raise IndexError(f"Dimension out of range (expected to be in range of "
+                         f"[{-max(input.ndim, 1)}, {max(input.ndim, 1) - 1}], but got 1)")
+    if (running_mean is None) != (running_var is None):
+        raise ValueError("running_mean and running_var must either both be None or neither "
+                         "be None")
+    c = input.shape[1]
+    if training:
+        _verify_batch_size(input.shape)
+    elif running_mean is None:
+        raise RuntimeError("running_mean must be defined in evaluation mode")
+    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        _check_param(name, t, c)
+    pshape = (c,) + (1,) * (input.ndim - 2)
+    if training:
+        axes = (0,) + tuple(range(2, input.ndim))
+        y, mean, var = _native_norm(input, weight, bias, axes, pshape, eps)
+        if running_mean is not None:
+            n = input.numel() // c
+            with no_grad():
+                running_mean.mul_(1 - momentum).add_(mean.reshape(c), alpha=momentum)
+                # the running variance is the unbiased estimate, as torch's
+                running_var.mul_(1 - momentum).add_(var.reshape(c) * (n / (n - 1)),
+                                                    alpha=momentum)
+        return y
+    # inference: an affine map with fixed statistics, composed (autograd needs nothing more)
+    scale = (running_var + eps).rsqrt()
+    if weight is not None:
+        scale = scale * weight
+    shift = -running_mean * scale
+    if bias is not None:
+        shift = shift + bias
+    return input * scale.reshape(pshape) + shift.reshape(pshape)
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats=True, momentum=0.1, eps=1e-5):
+    """Normalises each (sample, channel) over the spatial dims; with use_input_stats=False
+    the running buffers are used, as batch_norm in inference."""
+    if use_input_stats:
+        spatial = 1
+        for s in input.shape[2:]:
+            spatial *= s
+        if spatial == 1:
+            raise ValueError(f"Expected more than 1 spatial element when training, got input "
+                             f"size {_size_str(input.shape)}")
+    if input.ndim < 3:
+        raise ValueError(f"Expected 3D or higher input (got {input.ndim}D input)")
+    c = input.shape[1]
+    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        _check_param(name, t, c)
+    pshape = (c,) + (1,) * (input.ndim - 2)
+    if not use_input_stats:
+        return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    axes = tuple(range(2, input.ndim))
+    y, mean, var = _native_norm(input, weight, bias, axes, pshape, eps)
+    if running_mean is not None or running_var is not None:
+        n = 1
+        for s in input.shape[2:]:
+            n *= s
+        # torch averages the per-instance statistics over the batch
+        with no_grad():
+            if running_mean is not None:
+                running_mean.mul_(1 - momentum).add_(mean.reshape(input.shape[0], c).mean(0),
+                                                     alpha=momentum)
+            if running_var is not None:
+                running_var.mul_(1 - momentum).add_(
+                    var.reshape(input.shape[0], c).mean(0) * (n / (n - 1)), alpha=momentum)
+    return y
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalises over the last len(normalized_shape) dims; weight/bias have that shape."""
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    normalized_shape = tuple(normalized_shape)
+    k = len(normalized_shape)
+    if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != normalized_shape:
+        expected = ", ".join(["*"] + [str(s) for s in normalized_shape])
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input "
+                           f"with shape [{expected}], but got input of size"
+                           f"{list(input.shape)}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != normalized_shape:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but "
+                               f"got {name} of shape {list(t.shape)} and normalized_shape = "
+                               f"{list(normalized_shape)}")
+    axes = tuple(range(input.ndim - k, input.ndim))
+    return _native_norm(input, weight, bias, axes, normalized_shape, eps)[0]
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Splits the channels into num_groups groups and normalises each (sample, group)."""
+    if input.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{input.ndim}")
+    n, c = input.shape[0], input.shape[1]
+    if c % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by "
+                           f"num_groups, but got input of shape {list(input.shape)} and "
+                           f"num_groups={num_groups}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t.ndim != 1 or t.numel() != c):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number "
+                               f"of channels in input, but got {name} of shape "
+                               f"{list(t.shape)} and input of shape {list(input.shape)}")
+    grouped = input.reshape(n, num_groups, -1)
+    y = _native_norm(grouped, None, None, (2,), (num_groups, 1), eps)[0].reshape(input.shape)
+    # the affine map is per channel, not per group: applied after the reshape back
+    pshape = (c,) + (1,) * (input.ndim - 2)
+    if weight is not None:
+        y = y * weight.reshape(pshape)
+    if bias is not None:
+        y = y + bias.reshape(pshape)
+    return y
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """x / (k + alpha * mean of x^2 over a window of `size` neighbouring channels)^beta, the
+    window zero-padded as torch's (size // 2 before, (size - 1) // 2 after)."""
+    if input.ndim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality                          "
+                         f"input (got {input.ndim} dimensions)")
+    if input.numel() == 0:
+        return input
+    c = input.shape[1]
+    sq = input * input
+    # pad dim 1: constant_pad_nd lists pairs from the last dim backwards
+    pad = [0, 0] * (input.ndim - 2) + [size // 2, (size - 1) // 2]
+    padded = constant_pad_nd(sq, pad, 0.0)
+    div = padded.narrow(1, 0, c)
+    for i in range(1, size):
+        div = div + padded.narrow(1, i, c)
+    div = (div * (alpha / size) + k) ** beta
+    return input / div
