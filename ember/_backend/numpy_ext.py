@@ -188,3 +188,14 @@ def logcumsumexp(x, axis):
 def quiet_fp():
     """Silence NumPy's divide/invalid warnings where inf and nan are the intended results."""
     return numpy.errstate(divide="ignore", invalid="ignore")
+
+
+def conv_windows(x, out_shape, kernel, stride, dilation):
+    """Read-only view (N, C, *out_shape, *kernel) of the padded input x (N, C, *spatial):
+    window element [.., o, k] is x[.., o * stride + k * dilation] in each spatial dim."""
+    st = x.strides
+    sp = st[2:]
+    strides = (st[0], st[1], *(s * t for s, t in zip(sp, stride)),
+               *(s * d for s, d in zip(sp, dilation)))
+    return numpy.lib.stride_tricks.as_strided(
+        x, x.shape[:2] + tuple(out_shape) + tuple(kernel), strides, writeable=False)

@@ -31,6 +31,14 @@ from .modules.activation import (
     Threshold,
 )
 from .modules.batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
+from .modules.conv import (
+    Conv1d,
+    Conv2d,
+    Conv3d,
+    ConvTranspose1d,
+    ConvTranspose2d,
+    ConvTranspose3d,
+)
 from .modules.container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .modules.dropout import (
     AlphaDropout,
@@ -93,4 +101,5 @@ __all__ = ["CELU", "ELU", "GELU", "GLU", "SELU", "AlphaDropout", "Bilinear", "Dr
            "AdaptiveMaxPool2d", "AvgPool1d", "AvgPool2d", "LPPool1d", "LPPool2d", "MaxPool1d",
            "MaxPool2d", "MaxUnpool1d", "MaxUnpool2d", "BatchNorm1d", "BatchNorm2d",
            "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "GroupNorm",
-           "LayerNorm", "LocalResponseNorm"]
+           "LayerNorm", "LocalResponseNorm", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d",
+           "ConvTranspose2d", "ConvTranspose3d"]

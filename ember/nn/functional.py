@@ -15,6 +15,8 @@ from ..ops.nn import softmax as _softmax
 from ..ops.nn import softmin as _softmin
 from ..ops.nn import softplus as _softplus
 from ..ops.norms import linalg_vector_norm as _vnorm
+from ..ops.conv import (conv1d, conv2d, conv3d, conv_transpose1d,  # noqa: F401
+                        conv_transpose2d, conv_transpose3d)
 from ..ops.normalization import (batch_norm, group_norm, instance_norm,  # noqa: F401
                                  layer_norm, local_response_norm)
 from ..ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # noqa: F401

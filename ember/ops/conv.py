@@ -1,0 +1,339 @@
+"""Convolutions (1-d, 2-d, 3-d) and transposed convolutions, one N-d implementation.
+
+Three Ops close the derivative chain, so double backward is exact at every order:
+  ConvNd(x, w)          = y        the convolution (cross-correlation, as torch)
+  ConvTransposeNd(g, w) = A_w^T g  the adjoint in x: conv's input grad and conv_transpose
+  ConvWeightNd(x, g)    = dL/dw    conv's weight grad, bilinear in (x, g)
+Each backward is a call of the other two. Forward is im2col through a strided view of the
+padded input (ext.conv_windows), copied once into (groups, N*P, Cg*K) and multiplied with one
+batched GEMM over the groups; ConvTransposeNd scatters back with one strided add per kernel
+offset (a loop over the K kernel positions, never over pixels or batch items).
+
+Layout: N batch, C input channels, O output channels, G groups (Cg = C/G, Og = O/G),
+P = prod(output spatial), K = prod(kernel). Padding reaches the Ops as (lo, hi) per spatial
+dim, so padding='same' with an even kernel (torch pads the extra element on the right)
+needs no extra pad op.
+"""
+import itertools
+import math
+
+from ..autograd.function import Op
+
+__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+           "conv_transpose3d"]
+
+
+# ---------------------------------------------------------------- array helpers
+
+def _padded(xp, x, padding):
+    if not any(lo or hi for lo, hi in padding):
+        return x
+    shape = x.shape[:2] + tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[2:], padding))
+    out = xp.zeros(shape, dtype=x.dtype)
+    out[(slice(None), slice(None)) + tuple(slice(lo, lo + s) for s, (lo, _) in
+                                          zip(x.shape[2:], padding))] = x
+    return out
+
+
+def _im2col(ctx, x, kernel, out_shape, stride, padding, dilation, groups):
+    """(G, N*P, Cg*K): the receptive fields of every output position, one row each."""
+    n, c = x.shape[:2]
+    nd = len(kernel)
+    v = ctx.ext.conv_windows(_padded(ctx.xp, x, padding), out_shape, kernel, stride, dilation)
+    v = v.reshape((n, groups, c // groups) + v.shape[2:])
+    # (N, G, Cg, *out, *k) -> (G, N, *out, Cg, *k)
+    v = v.transpose((1, 0) + tuple(range(3, 3 + nd)) + (2,) + tuple(range(3 + nd, 3 + 2 * nd)))
+    return v.reshape(groups, n * math.prod(out_shape), (c // groups) * math.prod(kernel))
+
+
+def _grad_rows(g, groups):
+    """(G, Og, N*P) from an output-shaped array (N, O, *out)."""
+    n, o = g.shape[:2]
+    p = math.prod(g.shape[2:])
+    return g.reshape(n, groups, o // groups, p).transpose(1, 2, 0, 3).reshape(
+        groups, o // groups, n * p)
+
+
+# ---------------------------------------------------------------- the three Ops
+
+class ConvNd(Op):
+    # dtypes are checked equal at the functional boundary (torch refuses mixed dtypes)
+    promote = None
+
+    @staticmethod
+    def forward(ctx, x, w, *, stride, padding, dilation, groups, out_shape):
+        ctx.cfg = (stride, padding, dilation, groups)
+        need = ctx.needs_input_grad
+        ctx.save_inputs(0 if need[1] else None, 1 if need[0] else None)
+        ctx.in_shape, ctx.kernel = x.shape[2:], w.shape[2:]
+        n, o = x.shape[0], w.shape[0]
+        cols = _im2col(ctx, x, w.shape[2:], out_shape, stride, padding, dilation, groups)
+        # (G, Og, Cg*K) @ (G, Cg*K, N*P): P stays innermost, so the final transpose to
+        # (N, O, *out) copies whole rows
+        y = ctx.xp.matmul(w.reshape(groups, o // groups, cols.shape[2]),
+                          cols.transpose(0, 2, 1))
+        y = y.reshape(groups, o // groups, n, math.prod(out_shape)).transpose(2, 0, 1, 3)
+        return ctx.xp.ascontiguousarray(y).reshape((n, o) + tuple(out_shape))
+
+    @staticmethod
+    def backward(ctx, gy):
+        x, w = ctx.inputs
+        stride, padding, dilation, groups = ctx.cfg
+        need = ctx.needs_input_grad
+        gx = gw = None
+        if need[0]:
+            gx = ConvTransposeNd.apply(gy, w, stride=stride, padding=padding, dilation=dilation,
+                                       groups=groups, in_shape=ctx.in_shape)
+        if need[1]:
+            gw = ConvWeightNd.apply(x, gy, stride=stride, padding=padding, dilation=dilation,
+                                    groups=groups, kernel=ctx.kernel)
+        return gx, gw
+
+
+class ConvTransposeNd(Op):
+    """The adjoint of ConvNd in x: (N, O, *out) -> (N, C, *in_shape); w is (O, Cg, *k)."""
+    promote = None
+
+    @staticmethod
+    def forward(ctx, g, w, *, stride, padding, dilation, groups, in_shape):
+        xp = ctx.xp
+        ctx.cfg = (stride, padding, dilation, groups)
+        need = ctx.needs_input_grad
+        ctx.save_inputs(0 if need[1] else None, 1 if need[0] else None)
+        ctx.in_shape, ctx.kernel, ctx.out_shape = in_shape, w.shape[2:], g.shape[2:]
+        n, o = g.shape[:2]
+        kernel, out_shape = w.shape[2:], g.shape[2:]
+        nd = len(kernel)
+        cg = w.shape[1]
+        # (G, Cg*K, N*P), viewed as (N, G, Cg, *k, *out): the output positions stay
+        # innermost, so each kernel offset below adds contiguous rows
+        cols = xp.matmul(w.reshape(groups, o // groups, cg * math.prod(kernel)).transpose(0, 2, 1),
+                         _grad_rows(g, groups))
+        cols = cols.reshape((groups, cg) + tuple(kernel) + (n,) + tuple(out_shape))
+        cols = cols.transpose((2 + nd, 0, 1) + tuple(range(2, 2 + nd)) +
+                              tuple(range(3 + nd, 3 + 2 * nd)))
+        padded = tuple(s + lo + hi for s, (lo, hi) in zip(in_shape, padding))
+        out = xp.zeros((n, groups, cg) + padded, dtype=cols.dtype)
+        head = (slice(None),) * 3
+        for kk in itertools.product(*(range(k) for k in kernel)):
+            window = tuple(slice(k * d, k * d + s * (m - 1) + 1, s) for k, d, s, m in
+                           zip(kk, dilation, stride, out_shape))
+            out[head + window] += cols[head + kk]
+        out = out.reshape((n, groups * cg) + padded)
+        crop = tuple(slice(lo, lo + s) for s, (lo, _) in zip(in_shape, padding))
+        return xp.ascontiguousarray(out[(slice(None), slice(None)) + crop])
+
+    @staticmethod
+    def backward(ctx, h):
+        g, w = ctx.inputs
+        stride, padding, dilation, groups = ctx.cfg
+        need = ctx.needs_input_grad
+        gg = gw = None
+        if need[0]:
+            gg = ConvNd.apply(h, w, stride=stride, padding=padding, dilation=dilation,
+                              groups=groups, out_shape=ctx.out_shape)
+        if need[1]:
+            gw = ConvWeightNd.apply(h, g, stride=stride, padding=padding, dilation=dilation,
+                                    groups=groups, kernel=ctx.kernel)
+        return gg, gw
+
+
+class ConvWeightNd(Op):
+    """ConvNd's weight gradient: x (N, C, *in), g (N, O, *out) -> (O, Cg, *kernel)."""
+    promote = None
+
+    @staticmethod
+    def forward(ctx, x, g, *, stride, padding, dilation, groups, kernel):
+        ctx.cfg = (stride, padding, dilation, groups)
+        need = ctx.needs_input_grad
+        ctx.save_inputs(0 if need[1] else None, 1 if need[0] else None)
+        ctx.in_shape, ctx.out_shape = x.shape[2:], g.shape[2:]
+        o = g.shape[1]
+        cols = _im2col(ctx, x, kernel, g.shape[2:], stride, padding, dilation, groups)
+        gw = ctx.xp.matmul(_grad_rows(g, groups), cols)  # (G, Og, Cg*K)
+        return gw.reshape((o, x.shape[1] // groups) + tuple(kernel))
+
+    @staticmethod
+    def backward(ctx, h):
+        x, g = ctx.inputs
+        stride, padding, dilation, groups = ctx.cfg
+        need = ctx.needs_input_grad
+        gx = gg = None
+        if need[0]:
+            gx = ConvTransposeNd.apply(g, h, stride=stride, padding=padding, dilation=dilation,
+                                       groups=groups, in_shape=ctx.in_shape)
+        if need[1]:
+            gg = ConvNd.apply(x, h, stride=stride, padding=padding, dilation=dilation,
+                              groups=groups, out_shape=ctx.out_shape)
+        return gx, gg
+
+
+# ---------------------------------------------------------------- argument handling
+
+def _tuple(v, n, name):
+    if isinstance(v, (tuple, list)):
+        if len(v) == 1:
+            return (int(v[0]),) * n
+        if len(v) != n:
+            raise RuntimeError(f"expected {name} to be a single integer value or a list of {n} "
+                               f"values to match the convolution dimensions, but got "
+                               f"{name}={list(v)}")
+        return tuple(int(i) for i in v)
+    return (int(v),) * n
+
+
+def _fmt(sizes):
+    return " x ".join(str(s) for s in sizes)
+
+
+def _check_common(name, n, input, weight, bias):
+    if input.ndim not in (n + 1, n + 2):
+        raise RuntimeError(f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to "
+                           f"{name}, but got input of size: {list(input.shape)}")
+    if weight.ndim != n + 2:
+        raise RuntimeError("weight should have at least three dimensions" if weight.ndim < 3
+                           else f"Expected {n + 2}-dimensional weight for {n + 2}-dimensional "
+                                f"input, but got {weight.ndim}-dimensional weight of size "
+                                f"{list(weight.shape)}")
+    if input.dtype != weight.dtype:
+        raise RuntimeError(f"expected scalar type {_scalar_name(input.dtype)} but found "
+                           f"{_scalar_name(weight.dtype)}")
+    if bias is not None and bias.dtype != input.dtype:
+        raise RuntimeError(f"expected scalar type {_scalar_name(input.dtype)} but found "
+                           f"{_scalar_name(bias.dtype)}")
+    if input.dtype.name == "bool":
+        # torch names its CPU kernel; integer dtypes it accepts (conv of int64 gives int64)
+        kernel = "slow_conv_transpose2d_out_cpu" if "transpose" in name else "slow_conv2d_cpu"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+
+
+def _scalar_name(dtype):
+    from .inplace import _NAMES
+    return _NAMES[dtype.name]
+
+
+def _add_bias(out, bias, n):
+    if bias is None:
+        return out
+    return out + bias.reshape((-1,) + (1,) * n)
+
+
+def _conv(name, n, input, weight, bias, stride, padding, dilation, groups):
+    _check_common(name, n, input, weight, bias)
+    unbatched = input.ndim == n + 1
+    if unbatched:
+        input = input.unsqueeze(0)
+    stride = _tuple(stride, n, "stride")
+    dilation = _tuple(dilation, n, "dilation")
+    kernel = weight.shape[2:]
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if input.shape[1] != weight.shape[1] * groups or weight.shape[0] % groups:
+        if weight.shape[0] % groups:
+            raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by "
+                               f"{groups} at dimension 0, but got weight of size "
+                               f"{list(weight.shape)} instead")
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
+                           f"expected input{list(input.shape)} to have "
+                           f"{weight.shape[1] * groups} channels, but got {input.shape[1]} "
+                           f"channels instead")
+    if isinstance(padding, str):
+        if padding == "valid":
+            pads = ((0, 0),) * n
+        elif padding == "same":
+            if any(s != 1 for s in stride):
+                raise RuntimeError("padding='same' is not supported for strided convolutions")
+            # torch puts the odd element of the total padding on the right
+            pads = tuple((d * (k - 1) // 2, d * (k - 1) - d * (k - 1) // 2)
+                         for d, k in zip(dilation, kernel))
+        else:
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+    else:
+        pads = tuple((p, p) for p in _tuple(padding, n, "padding"))
+        if any(p < 0 for p, _ in pads):
+            raise RuntimeError("negative padding is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+    padded = [s + lo + hi for s, (lo, hi) in zip(input.shape[2:], pads)]
+    span = [d * (k - 1) + 1 for d, k in zip(dilation, kernel)]
+    if any(p < k for p, k in zip(padded, span)):
+        raise RuntimeError(f"Calculated padded input size per channel: ({_fmt(padded)}). "
+                           f"Kernel size: ({_fmt(span)}). Kernel size can't be greater than "
+                           f"actual input size")
+    out_shape = tuple((p - k) // s + 1 for p, k, s in zip(padded, span, stride))
+    out = ConvNd.apply(input, weight, stride=stride, padding=pads, dilation=dilation,
+                       groups=groups, out_shape=out_shape)
+    out = _add_bias(out, bias, n)
+    return out.squeeze(0) if unbatched else out
+
+
+def _conv_transpose(name, n, input, weight, bias, stride, padding, output_padding, groups,
+                    dilation):
+    _check_common(name, n, input, weight, bias)
+    unbatched = input.ndim == n + 1
+    if unbatched:
+        input = input.unsqueeze(0)
+    stride = _tuple(stride, n, "stride")
+    dilation = _tuple(dilation, n, "dilation")
+    padding = _tuple(padding, n, "padding")
+    output_padding = _tuple(output_padding, n, "output_padding")
+    kernel = weight.shape[2:]
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if input.shape[1] != weight.shape[0]:
+        raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, "
+                           f"expected input{list(input.shape)} to have {weight.shape[0]} "
+                           f"channels, but got {input.shape[1]} channels instead")
+    if weight.shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by "
+                           f"{groups} at dimension 0, but got weight of size "
+                           f"{list(weight.shape)} instead")
+    if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
+        raise RuntimeError(f"output padding must be smaller than either stride or dilation, "
+                           f"but got output_padding={list(output_padding)}, stride="
+                           f"{list(stride)}, dilation={list(dilation)}")
+    out_shape = tuple((i - 1) * s - 2 * p + d * (k - 1) + op + 1 for i, s, p, d, k, op in
+                      zip(input.shape[2:], stride, padding, dilation, kernel, output_padding))
+    if any(o <= 0 for o in out_shape):
+        raise RuntimeError(f"Given input size per channel: ({_fmt(input.shape[2:])}). "
+                           f"Calculated output size per channel: ({_fmt(out_shape)}). "
+                           f"Output size is too small")
+    out = ConvTransposeNd.apply(input, weight, stride=stride,
+                                padding=tuple((p, p) for p in padding), dilation=dilation,
+                                groups=groups, in_shape=out_shape)
+    out = _add_bias(out, bias, n)
+    return out.squeeze(0) if unbatched else out
+
+
+# ---------------------------------------------------------------- torch.nn.functional names
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _conv_transpose("conv_transpose1d", 1, input, weight, bias, stride, padding,
+                           output_padding, groups, dilation)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _conv_transpose("conv_transpose2d", 2, input, weight, bias, stride, padding,
+                           output_padding, groups, dilation)
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _conv_transpose("conv_transpose3d", 3, input, weight, bias, stride, padding,
+                           output_padding, groups, dilation)
