@@ -138,10 +138,3 @@ def canonical(d):
 
 def current_cuda_index():
     return _cupy().cuda.runtime.getDevice()
-
-
-def device_of_array(array):
-    """The device an array lives on, for arrays handed in by the user (from_dlpack, as_tensor)."""
-    if isinstance(array, numpy.ndarray):
-        return cpu
-    return device("cuda", array.device.id)

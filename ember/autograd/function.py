@@ -49,7 +49,9 @@ hooks = _Hooks
 
 
 def register_bfloat16(np_dtype):
+    """bfloat16's NumPy dtype exists only once ml_dtypes is loaded; it is floating."""
     _DIFFERENTIABLE.add(np_dtype)
+    _FLOATING.add(np_dtype)
 
 
 class Node:
