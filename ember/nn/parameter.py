@@ -28,3 +28,11 @@ class Parameter(Tensor):
     def __reduce_ex__(self, proto):
         # a plain Tensor pickles as a plain tensor; rebuild the subclass around it
         return (_rebuild_parameter, (self.detach(), self.requires_grad))
+
+
+def __getattr__(name):
+    # torch.nn.parameter also names the lazy modules' placeholders, which live beside them.
+    if name in ("UninitializedParameter", "UninitializedBuffer"):
+        from .modules import lazy
+        return getattr(lazy, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
