@@ -17,7 +17,16 @@ under one top-level folder `<archive>/`:
 
 Loading resolves pickle globals through an allow-list (`_ALLOWED`): anything else raises
 pickle.UnpicklingError before it is called, the way torch.load(weights_only=True) does.
-Tensors that share a storage in the file share memory after loading. torch is never
+Tensors that share a storage in the file share memory after loading. weights_only=False
+runs a full pickle load (any global except torch's own, which cannot be rebuilt here), so
+a whole ember Module round-trips through save/load.
+
+The legacy format (torch.save(..., _use_new_zipfile_serialization=False), torch < 1.6) is
+read too: five pickles in a row (magic number, protocol version 1001, sys_info, the object
+with persistent ids ('storage', type, key, location, numel, view_metadata), the list of
+storage keys), then per key an int64 element count and the raw bytes. The main pickle is
+first walked opcode by opcode (nothing runs) to reach the records behind it, every size
+is checked against the pickle's, then the object is rebuilt through the same allow-list. torch is never
 imported: files are read and written with zipfile and pickle alone.
 """
 import collections
@@ -187,10 +196,12 @@ class _Unpickler(pickle.Unpickler):
             return found
         if self._weights_only:
             raise pickle.UnpicklingError(
-                f"Weights only load failed: unsupported global {module}.{name} is not an "
-                "allowed global. ember.load(weights_only=True) rebuilds only tensors, "
-                "containers and plain Python values; use weights_only=False only for a file "
-                "from a source you trust.")
+                "Weights only load failed. This file can still be loaded: re-running "
+                "`ember.load` with `weights_only` set to `False` will likely succeed, but it "
+                "can result in arbitrary code execution. Do it only if you got the file from "
+                "a trusted source. (weights_only=True, the default, rebuilds only tensors, "
+                "containers and plain Python values.)\n\tWeightsUnpickler error: Unsupported "
+                f"global: GLOBAL {module}.{name} was not an allowed global by default.")
         if module.startswith("torch"):
             raise pickle.UnpicklingError(f"ember.load cannot rebuild the torch object "
                                          f"{module}.{name}")
@@ -272,6 +283,12 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as fh:
             return load(fh, map_location, weights_only=weights_only, **pickle_load_args)
+    start = f.tell()
+    # a zip starts with a local file header; anything else is tried as the legacy format
+    legacy = f.read(4) != b"PK\x03\x04"
+    f.seek(start)
+    if legacy:
+        return _load_legacy(f, map_location, weights_only, pickle_load_args)
     with _open_zip(f) as zf:
         names = zf.namelist()
         pkl = [n for n in names if n.endswith("data.pkl") and n.count("/") == 1]
@@ -295,6 +312,164 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
             raise
         except Exception as e:
             raise pickle.UnpicklingError(f"ember.load: malformed data.pkl: {e!r}") from e
+
+
+# ----------------------------------------------------------------- legacy (pre-1.6) load
+_LEGACY_MAGIC = 0x1950a86a20f9469cfc6c
+_LEGACY_PROTOCOL = 1001
+
+
+class _LegacyUnpickler(_Unpickler):
+    """Persistent ids ('storage', type, key, location, numel, view_metadata); the storages
+    were read (from after the main pickle) before this runs."""
+
+    def persistent_load(self, pid):
+        if isinstance(pid, tuple) and len(pid) == 4 and pid[0] == "module":
+            # ('module', class, source file, source): the class was resolved (and checked
+            # against weights_only) by find_class
+            return pid[1]
+        if (not isinstance(pid, tuple) or len(pid) != 6 or pid[0] != "storage"
+                or not isinstance(pid[1], _StorageType) or not isinstance(pid[2], str)
+                or pid[2] not in self._storages):
+            raise pickle.UnpicklingError(f"unsupported persistent id {pid!r}")
+        storage = self._storages[pid[2]]
+        view = pid[5]
+        if view is None:
+            return storage
+        if (not isinstance(view, tuple) or len(view) != 3 or type(view[1]) is not int
+                or type(view[2]) is not int or view[1] < 0
+                or view[1] + view[2] > storage.flat.size):
+            raise pickle.UnpicklingError(f"bad storage view {view!r}")
+        return _Storage(storage.flat[view[1]:view[1] + view[2]], storage.device)
+
+
+def _legacy_error(what):
+    return RuntimeError(f"ember.load: legacy (pre-zip) checkpoint is truncated or corrupt: "
+                        f"{what}")
+
+
+def _load_legacy(f, map_location, weights_only, pickle_load_args):
+    """The format torch.save(_use_new_zipfile_serialization=False) writes: pickles of the
+    magic number, the protocol version and sys_info, then the main pickle, then the list of
+    storage keys, then per key an int64 element count and the raw little-endian bytes."""
+    import pickletools
+
+    def small(what):
+        # only ints, strings, dicts and lists here: no global is ever allowed
+        up = _Unpickler(f, None, "", None, True, **pickle_load_args)
+        try:
+            return up.load()
+        except EOFError:
+            raise _legacy_error(f"the {what} record is missing") from None
+        except pickle.UnpicklingError as e:
+            raise _legacy_error(f"the {what} record is cut short or malformed ({e})") from None
+
+    try:
+        magic = small("magic number")
+    except RuntimeError as e:
+        raise RuntimeError(f"ember.load: not a torch checkpoint (neither a zip file nor the "
+                           f"legacy format): {e}") from e
+    if magic != _LEGACY_MAGIC:
+        raise RuntimeError("ember.load: not a torch checkpoint (invalid magic number; neither "
+                           "a zip file nor the legacy format)")
+    if small("protocol version") != _LEGACY_PROTOCOL:
+        raise RuntimeError("ember.load: unsupported legacy protocol version")
+    sys_info = small("sys_info")
+    little = not isinstance(sys_info, dict) or sys_info.get("little_endian", True)
+    main_start = f.tell()
+    # walk the main pickle's opcodes without running them, to reach the records behind it
+    try:
+        for op, _, _ in pickletools.genops(f):
+            if op.name == "STOP":
+                break
+    except ValueError as e:
+        raise _legacy_error(f"the main pickle is cut short ({e})") from None
+    main_end = f.tell()
+    keys = small("storage key list")
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        raise _legacy_error("the storage key list is malformed")
+    # the storage types come from the main pickle: collect them with a dry pass that runs
+    # nothing (persistent ids only)
+    f.seek(main_start)
+    main = f.read(main_end - main_start)
+    types = {}
+    sniff = _TypeSniffer(io.BytesIO(main), types)
+    sniff.load()
+    f.seek(main_end)
+    small("storage key list")
+    up = _LegacyUnpickler(io.BytesIO(main), None, "", map_location, weights_only,
+                          **pickle_load_args)
+    up._big_endian = not little
+    for key in keys:
+        head = f.read(8)
+        if len(head) != 8:
+            raise _legacy_error(f"storage {key} has no size record")
+        numel = int.from_bytes(head, "little" if little else "big", signed=True)
+        pid = types.get(key)
+        if pid is None:
+            raise _legacy_error(f"storage {key} is not referenced by the main pickle")
+        np_dtype = _dtype._BY_NAME[pid[0]].np
+        if numel < 0 or numel != pid[1]:
+            raise _legacy_error(f"storage {key} declares {numel} elements, the pickle {pid[1]}")
+        nbytes = numel * np_dtype.itemsize
+        raw = f.read(nbytes)
+        if len(raw) != nbytes:
+            raise _legacy_error(f"storage {key} should hold {nbytes} bytes but only "
+                                f"{len(raw)} remain")
+        flat = numpy.frombuffer(bytearray(raw), dtype=np_dtype)
+        if not little:
+            flat = flat.view(np_dtype.newbyteorder(">")).astype(np_dtype)
+        up._storages[key] = up._place(flat, pid[2])
+    try:
+        return up.load()
+    except (EOFError, pickle.UnpicklingError, RuntimeError, TypeError):
+        raise
+    except Exception as e:
+        raise pickle.UnpicklingError(f"ember.load: malformed legacy pickle: {e!r}") from e
+
+
+class _TypeSniffer(pickle.Unpickler):
+    """Reads the main pickle once, running no global at all (every one becomes an inert
+    stub), to learn each storage's (dtype, numel, location) before its bytes are read."""
+
+    def __init__(self, file, types):
+        super().__init__(file)
+        self._types = types
+
+    def find_class(self, module, name):
+        found = _ALLOWED.get((module, name))
+        if isinstance(found, _StorageType):
+            return found
+        return _Inert
+
+    def persistent_load(self, pid):
+        if (isinstance(pid, tuple) and len(pid) == 6 and isinstance(pid[1], _StorageType)
+                and isinstance(pid[2], str) and type(pid[4]) is int):
+            self._types.setdefault(pid[2], (pid[1].dtype, pid[4], str(pid[3])))
+        return _Inert
+
+
+class _Inert:
+    """Stands in for every global during the sniffing pass: a type (NEWOBJ needs one) whose
+    construction, calls, state and items all do nothing."""
+
+    def __new__(cls, *args, **kwargs):
+        return object.__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+    def __setstate__(self, state):
+        pass
+
+    def __setitem__(self, key, value):
+        pass
+
+    def __getattr__(self, name):
+        return self
 
 
 # ------------------------------------------------------------------------- save

@@ -378,3 +378,74 @@ def _inplace_row(name, **kw):
 OPS += [_inplace_row(n) for n in ("relu", "relu6", "leaky_relu", "elu", "selu", "celu", "silu",
                                   "mish", "hardtanh", "hardsigmoid", "hardswish", "rrelu")]
 OPS.append(_inplace_row("threshold", threshold=0.5, value=-1.0))
+
+
+# ------------------------------------------------------ margin losses and CTC (session 8)
+
+def soft_margin_samples(rng):
+    # torch refuses a gradient for target: it goes in as a keyword (a no-grad tensor)
+    return [SampleInput((rand(rng, (3, 4)),),
+                        dict(target=numpy.where(rng.random((3, 4)) < 0.5, -1.0, 1.0),
+                             reduction=r)) for r in RED]
+
+
+def ml_soft_margin_samples(rng):
+    y = (rng.random((3, 4)) < 0.5).astype(numpy.float64)
+    return ([SampleInput((rand(rng, (3, 4)), y), dict(reduction=r)) for r in RED]
+            + [SampleInput((rand(rng, (3, 4)), y), dict(weight=rng.uniform(0.5, 2, (4,))))])
+
+
+def multi_margin_samples(rng):
+    t = numpy.array([0, 3, 4, 1])
+    w = rng.uniform(0.5, 2, (5,))
+    return ([SampleInput((rand(rng, (4, 5)), t), dict(p=p, margin=m, reduction=r))
+             for p, m, r in ((1, 1.0, "mean"), (2, 0.7, "none"), (1, 2.0, "sum"))]
+            + [SampleInput((rand(rng, (4, 5)), t), dict(p=2, weight=w)),
+               SampleInput((rand(rng, (5,)), numpy.array(2)))])
+
+
+def multilabel_margin_samples(rng):
+    t = numpy.array([[3, 0, -1, 1, 2], [4, 4, -1, -1, -1], [0, 1, 2, 3, 4], [-1, 2, 3, 0, 0]])
+    return ([SampleInput((rand(rng, (4, 5)), t), dict(reduction=r)) for r in RED]
+            + [SampleInput((rand(rng, (5,)), t[0]))])
+
+
+def triplet_distance_samples(rng):
+    return [SampleInput((rand(rng, (4, 3)), rand(rng, (4, 3)), rand(rng, (4, 3))),
+                        dict(margin=m, swap=s, reduction=r))
+            for m, s, r in ((1.0, False, "mean"), (2.0, True, "none"), (0.5, False, "sum"))]
+
+
+def _ctc(mod):
+    # through log_softmax, as CTC is used: torch's CTC backward is exp(lp) - occupancy, which
+    # is the true derivative only after log_softmax's backward
+    fn = mod.ctc_loss
+    return lambda x, targets, **kw: fn(x.log_softmax(-1), targets, **kw)
+
+
+def ctc_samples(rng):
+    t2 = numpy.array([[1, 2, 2], [3, 1, 0], [4, 4, 4]])
+    lens = dict(input_lengths=(7, 6, 7), target_lengths=(3, 2, 3))
+    out = [SampleInput((rand(rng, (7, 3, 5)), t2), dict(lens, reduction=r)) for r in RED]
+    out += [SampleInput((rand(rng, (7, 3, 5)), numpy.array([1, 2, 2, 3, 1, 4, 4, 4])),
+                        dict(lens)),
+            SampleInput((rand(rng, (7, 3, 5)), numpy.array([[1, 2, 2], [3, 1, 0], [0, 0, 0]])),
+                        dict(lens, blank=4, reduction="sum")),
+            SampleInput((rand(rng, (6, 5)), numpy.array([1, 1, 3])),
+                        dict(input_lengths=(6,), target_lengths=(3,))),
+            # the second sample cannot fit (2 frames for 1, blank, 1): infinite, zeroed
+            SampleInput((rand(rng, (4, 2, 5)), numpy.array([[1, 2], [1, 1]])),
+                        dict(input_lengths=(4, 2), target_lengths=(2, 2), zero_infinity=True,
+                             reduction="none"))]
+    return out
+
+
+OPS += [
+    row("soft_margin_loss", samples=soft_margin_samples),
+    row("multilabel_soft_margin_loss", samples=ml_soft_margin_samples),
+    row("multi_margin_loss", samples=multi_margin_samples),
+    row("multilabel_margin_loss", samples=multilabel_margin_samples),
+    row("triplet_margin_with_distance_loss", samples=triplet_distance_samples),
+    # torch has no double backward for CTC (_ctc_loss_backward is not differentiable)
+    OpSpec("nn.functional.ctc_loss", _ctc(EF), _ctc(TF), ctc_samples, gradgrad=False),
+]
