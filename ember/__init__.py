@@ -63,10 +63,23 @@ def can_cast(from_, to):
 
 # Namespaces loaded on first use (PEP 562), so `import ember` pays only for the core:
 # `ember.nn`, `from ember import optim` and `import ember.linalg` all work as usual.
-_LAZY_SUBMODULES = frozenset({"cuda", "linalg", "nn", "optim", "return_types", "testing"})
+_LAZY_SUBMODULES = frozenset({"cuda", "linalg", "metrics", "nn", "optim", "return_types", "testing",
+                              "utils", "vision"})
 
 
 _LAZY_FUNCTIONS = {"save": "serialization", "load": "serialization"}
+# torch.conv2d, torch.batch_norm, ...: nn ops that torch also has at top level
+_LAZY_FUNCTIONS.update(dict.fromkeys((
+    "adaptive_avg_pool1d", "avg_pool1d", "bilinear", "celu", "conv1d", "conv2d", "conv3d",
+    "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "cosine_similarity",
+    "hardshrink", "max_pool1d", "max_pool2d", "pairwise_distance", "pixel_shuffle",
+    "pixel_unshuffle", "channel_shuffle", "native_channel_shuffle", "prelu", "rrelu", "selu",
+    "threshold", "batch_norm", "instance_norm", "layer_norm", "group_norm", "dropout",
+    "alpha_dropout", "feature_alpha_dropout", "embedding", "adaptive_max_pool1d",
+    "max_pool1d_with_indices", "kl_div", "binary_cross_entropy_with_logits",
+    "margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss", "poisson_nll_loss",
+    "triplet_margin_loss", "ctc_loss",
+), "_nn_ops"))
 
 
 def __getattr__(name):

@@ -66,6 +66,21 @@ from .modules.loss import (
     PoissonNLLLoss,
     SmoothL1Loss,
     TripletMarginLoss,
+    CTCLoss,
+    MultiLabelMarginLoss,
+    MultiLabelSoftMarginLoss,
+    MultiMarginLoss,
+    SoftMarginLoss,
+    TripletMarginWithDistanceLoss,
+)
+from .modules.attention import MultiheadAttention
+from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+from .modules.transformer import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
 )
 from .modules.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
 from .modules.module import Module
@@ -84,7 +99,11 @@ from .modules.pooling import (
     MaxUnpool1d,
     MaxUnpool2d,
 )
-from .modules.sparse import Embedding
+from .modules.sparse import Embedding, EmbeddingBag
+from .modules.fold import Fold, Unfold
+from .modules.lazy import LazyConv1d, LazyConv2d, LazyConv3d, LazyLinear
+from .modules.pixelshuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle
+from .modules.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 from .parameter import Parameter
 
 __all__ = ["CELU", "ELU", "GELU", "GLU", "SELU", "AlphaDropout", "Bilinear", "Dropout",
@@ -102,4 +121,11 @@ __all__ = ["CELU", "ELU", "GELU", "GLU", "SELU", "AlphaDropout", "Bilinear", "Dr
            "MaxPool2d", "MaxUnpool1d", "MaxUnpool2d", "BatchNorm1d", "BatchNorm2d",
            "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "GroupNorm",
            "LayerNorm", "LocalResponseNorm", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d",
-           "ConvTranspose2d", "ConvTranspose3d"]
+           "ConvTranspose2d", "ConvTranspose3d", "CTCLoss", "MultiLabelMarginLoss",
+           "MultiLabelSoftMarginLoss", "MultiMarginLoss", "SoftMarginLoss",
+           "TripletMarginWithDistanceLoss", "MultiheadAttention", "GRU", "LSTM", "RNN",
+           "GRUCell", "LSTMCell", "RNNBase", "RNNCell", "RNNCellBase", "Transformer",
+           "TransformerDecoder", "TransformerDecoderLayer", "TransformerEncoder",
+           "TransformerEncoderLayer", "EmbeddingBag", "Fold", "Unfold", "LazyConv1d",
+           "LazyConv2d", "LazyConv3d", "LazyLinear", "ChannelShuffle", "PixelShuffle",
+           "PixelUnshuffle", "Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d"]

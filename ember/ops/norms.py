@@ -8,7 +8,7 @@ from .inplace import _NAMES
 from .linalg import _name, _out
 from .shape import canonical_dim, canonical_dims
 
-__all__ = []
+__all__ = ["cdist", "pdist"]
 
 
 class VectorNorm(Op):
@@ -187,3 +187,27 @@ def linalg_cond(A, p=None, *, out=None):
                                f"but they are {A.shape[-2]} by {A.shape[-1]} matrices")
         result = linalg_matrix_norm(A, p) * linalg_matrix_norm(linalg_inv(A), p)
     return _out(result, out)
+
+
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    """p-norm distance between each row of x1 (.., P, M) and each row of x2 (.., R, M)."""
+    if x1.ndim < 2 or x2.ndim < 2:
+        raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {x1.ndim}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
+                           f"{x1.shape[-1]} X2: {x2.shape[-1]}")
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    # Broadcast the rows against each other; the norm's subgradient at 0 is 0, as torch's.
+    return linalg_vector_norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, dim=-1)
+
+
+def pdist(input, p=2):
+    """Distances between the rows of an (N, M) input, for each pair i < j in row order."""
+    if input.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    from .._creation import triu_indices
+    i, j = triu_indices(input.shape[0], input.shape[0], 1, device=input.device)
+    return linalg_vector_norm(input[i] - input[j], p, dim=-1)

@@ -67,4 +67,10 @@ OPS = [
     OpSpec("linalg.cond_norms", ember.linalg.cond, torch.linalg.cond,
            lambda rng: [SampleInput((well(rng, (3, 3)),), dict(p=p))
                         for p in ("fro", "nuc", math.inf, -1)], grad=False, **DECOMP),
+    OpSpec("cdist", ember.cdist, torch.cdist,
+           lambda rng: [SampleInput((rand(rng, (4, 3)), rand(rng, (5, 3))), dict(p=p))
+                        for p in (2.0, 1.5, 3.0)] +
+                       [SampleInput((rand(rng, (2, 4, 3)), rand(rng, (2, 2, 3))))]),
+    OpSpec("pdist", ember.pdist, torch.pdist,
+           lambda rng: [SampleInput((rand(rng, (5, 3)),), dict(p=p)) for p in (2, 3)]),
 ]
