@@ -4,10 +4,11 @@ Three Ops close the derivative chain, so double backward is exact at every order
   ConvNd(x, w)          = y        the convolution (cross-correlation, as torch)
   ConvTransposeNd(g, w) = A_w^T g  the adjoint in x: conv's input grad and conv_transpose
   ConvWeightNd(x, g)    = dL/dw    conv's weight grad, bilinear in (x, g)
-Each backward is a call of the other two. Forward is im2col through a strided view of the
-padded input (ext.conv_windows), copied once into (groups, N*P, Cg*K) and multiplied with one
-batched GEMM over the groups; ConvTransposeNd scatters back with one strided add per kernel
-offset (a loop over the K kernel positions, never over pixels or batch items).
+Each backward is a call of the other two. Forward is im2col: one strided copy per kernel
+offset into a (C, K, N, *out) buffer, seen as (G, Cg*K, N*P), and one batched GEMM over the
+groups; the columns are kept for the weight gradient when small. ConvTransposeNd multiplies
+first and scatters back with one add per kernel offset (2-d stride 1: whole flattened planes,
+see _col2im_flat). Loops run over the K kernel positions only, never over pixels or batch.
 
 Layout: N batch, C input channels, O output channels, G groups (Cg = C/G, Og = O/G),
 P = prod(output spatial), K = prod(kernel). Padding reaches the Ops as (lo, hi) per spatial
@@ -25,6 +26,8 @@ __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
 
 # ---------------------------------------------------------------- array helpers
 
+_COLS_CACHE_BYTES = 32 << 20
+
 def _padded(xp, x, padding):
     if not any(lo or hi for lo, hi in padding):
         return x
@@ -35,15 +38,31 @@ def _padded(xp, x, padding):
     return out
 
 
+def _offsets(kernel, out_shape, stride, dilation):
+    """For each kernel offset (row-major), the strided window it reads in the padded input."""
+    return [tuple(slice(k * d, k * d + s * (m - 1) + 1, s) for k, d, s, m in
+                  zip(kk, dilation, stride, out_shape))
+            for kk in itertools.product(*(range(k) for k in kernel))]
+
+
 def _im2col(ctx, x, kernel, out_shape, stride, padding, dilation, groups):
-    """(G, N*P, Cg*K): the receptive fields of every output position, one row each."""
+    """(G, Cg*K, N*P), contiguous: row (cg, k) holds input channel cg shifted by kernel
+    offset k at every output position of every batch item.
+
+    Built by one strided copy per kernel offset into a preallocated buffer laid out
+    (C, K, N, *out): each copy moves N*C*P elements in whole output rows, where the copy of
+    a 7-d transposed window view (numpy's generic strided loop over tiny kernel axes) was
+    several times slower."""
+    xp = ctx.xp
     n, c = x.shape[:2]
     nd = len(kernel)
-    v = ctx.ext.conv_windows(_padded(ctx.xp, x, padding), out_shape, kernel, stride, dilation)
-    v = v.reshape((n, groups, c // groups) + v.shape[2:])
-    # (N, G, Cg, *out, *k) -> (G, N, *out, Cg, *k)
-    v = v.transpose((1, 0) + tuple(range(3, 3 + nd)) + (2,) + tuple(range(3 + nd, 3 + 2 * nd)))
-    return v.reshape(groups, n * math.prod(out_shape), (c // groups) * math.prod(kernel))
+    xt = _padded(xp, x, padding).transpose((1, 0) + tuple(range(2, 2 + nd)))
+    k = math.prod(kernel)
+    buf = xp.empty((c, k, n) + tuple(out_shape), dtype=x.dtype)
+    head = (slice(None), slice(None))
+    for i, window in enumerate(_offsets(kernel, out_shape, stride, dilation)):
+        buf[:, i] = xt[head + window]
+    return buf.reshape(groups, (c // groups) * k, n * math.prod(out_shape))
 
 
 def _grad_rows(g, groups):
@@ -52,6 +71,29 @@ def _grad_rows(g, groups):
     p = math.prod(g.shape[2:])
     return g.reshape(n, groups, o // groups, p).transpose(1, 2, 0, 3).reshape(
         groups, o // groups, n * p)
+
+
+def _col2im_flat(xp, g, wt, groups, c, kernel, dilation, padded):
+    """ConvTransposeNd's scatter for 2-d stride 1, as (C, N, *padded).
+
+    g's rows are widened with zeros to the padded width, so each output row lines up with
+    an input row and kernel offset (a, b) becomes a shift by a*dh*Wp + b*dw in the
+    flattened plane: one add of whole planes per offset (the 2-d windows had rows of only
+    W elements, which numpy walks slowly). The zero columns land in the padding or are
+    cut at the end of the plane."""
+    n, o, oh, ow = g.shape
+    hp, wp = padded
+    rows = xp.zeros((groups, o // groups, n, oh, wp), dtype=g.dtype)
+    rows[..., :ow] = g.reshape(n, groups, o // groups, oh, ow).transpose(1, 2, 0, 3, 4)
+    cols = xp.matmul(wt, rows.reshape(groups, o // groups, n * oh * wp))
+    cols = cols.reshape(c, kernel[0] * kernel[1], n, oh * wp)
+    plane = hp * wp
+    out = xp.zeros((c, n, plane), dtype=cols.dtype)
+    for i, (a, b) in enumerate(itertools.product(range(kernel[0]), range(kernel[1]))):
+        start = a * dilation[0] * wp + b * dilation[1]
+        m = min(oh * wp, plane - start)
+        out[:, :, start:start + m] += cols[:, i, :, :m]
+    return out.reshape((c, n) + tuple(padded))
 
 
 # ---------------------------------------------------------------- the three Ops
@@ -68,10 +110,12 @@ class ConvNd(Op):
         ctx.in_shape, ctx.kernel = x.shape[2:], w.shape[2:]
         n, o = x.shape[0], w.shape[0]
         cols = _im2col(ctx, x, w.shape[2:], out_shape, stride, padding, dilation, groups)
+        # the weight gradient needs the same columns: kept when small, rebuilt otherwise
+        # (ResNet-sized columns would multiply the peak memory of a training step)
+        ctx.cols = cols if need[1] and cols.nbytes <= _COLS_CACHE_BYTES else None
         # (G, Og, Cg*K) @ (G, Cg*K, N*P): P stays innermost, so the final transpose to
         # (N, O, *out) copies whole rows
-        y = ctx.xp.matmul(w.reshape(groups, o // groups, cols.shape[2]),
-                          cols.transpose(0, 2, 1))
+        y = ctx.xp.matmul(w.reshape(groups, o // groups, cols.shape[1]), cols)
         y = y.reshape(groups, o // groups, n, math.prod(out_shape)).transpose(2, 0, 1, 3)
         return ctx.xp.ascontiguousarray(y).reshape((n, o) + tuple(out_shape))
 
@@ -86,7 +130,7 @@ class ConvNd(Op):
                                        groups=groups, in_shape=ctx.in_shape)
         if need[1]:
             gw = ConvWeightNd.apply(x, gy, stride=stride, padding=padding, dilation=dilation,
-                                    groups=groups, kernel=ctx.kernel)
+                                    groups=groups, kernel=ctx.kernel, cols=ctx.cols)
         return gx, gw
 
 
@@ -105,23 +149,24 @@ class ConvTransposeNd(Op):
         kernel, out_shape = w.shape[2:], g.shape[2:]
         nd = len(kernel)
         cg = w.shape[1]
-        # (G, Cg*K, N*P), viewed as (N, G, Cg, *k, *out): the output positions stay
-        # innermost, so each kernel offset below adds contiguous rows
-        cols = xp.matmul(w.reshape(groups, o // groups, cg * math.prod(kernel)).transpose(0, 2, 1),
-                         _grad_rows(g, groups))
-        cols = cols.reshape((groups, cg) + tuple(kernel) + (n,) + tuple(out_shape))
-        cols = cols.transpose((2 + nd, 0, 1) + tuple(range(2, 2 + nd)) +
-                              tuple(range(3 + nd, 3 + 2 * nd)))
+        wt = w.reshape(groups, o // groups, cg * math.prod(kernel)).transpose(0, 2, 1)
+        c = groups * cg
         padded = tuple(s + lo + hi for s, (lo, hi) in zip(in_shape, padding))
-        out = xp.zeros((n, groups, cg) + padded, dtype=cols.dtype)
-        head = (slice(None),) * 3
-        for kk in itertools.product(*(range(k) for k in kernel)):
-            window = tuple(slice(k * d, k * d + s * (m - 1) + 1, s) for k, d, s, m in
-                           zip(kk, dilation, stride, out_shape))
-            out[head + window] += cols[head + kk]
-        out = out.reshape((n, groups * cg) + padded)
+        head = (slice(None), slice(None))
+        if nd == 2 and tuple(stride) == (1, 1):
+            out = _col2im_flat(xp, g, wt, groups, c, kernel, dilation, padded)
+        else:
+            # (G, Cg*K, N*P) = (C, K, N, *out): each kernel offset's slice (C, N, *out) is
+            # contiguous, and is added into a (C, N, *padded) buffer through one strided
+            # window
+            cols = xp.matmul(wt, _grad_rows(g, groups))
+            cols = cols.reshape((c, math.prod(kernel), n) + tuple(out_shape))
+            out = xp.zeros((c, n) + padded, dtype=cols.dtype)
+            for i, window in enumerate(_offsets(kernel, out_shape, stride, dilation)):
+                out[head + window] += cols[:, i]
         crop = tuple(slice(lo, lo + s) for s, (lo, _) in zip(in_shape, padding))
-        return xp.ascontiguousarray(out[(slice(None), slice(None)) + crop])
+        out = out[head + crop].transpose((1, 0) + tuple(range(2, 2 + nd)))
+        return xp.ascontiguousarray(out)
 
     @staticmethod
     def backward(ctx, h):
@@ -143,14 +188,16 @@ class ConvWeightNd(Op):
     promote = None
 
     @staticmethod
-    def forward(ctx, x, g, *, stride, padding, dilation, groups, kernel):
+    def forward(ctx, x, g, *, stride, padding, dilation, groups, kernel, cols=None):
         ctx.cfg = (stride, padding, dilation, groups)
         need = ctx.needs_input_grad
         ctx.save_inputs(0 if need[1] else None, 1 if need[0] else None)
         ctx.in_shape, ctx.out_shape = x.shape[2:], g.shape[2:]
         o = g.shape[1]
-        cols = _im2col(ctx, x, kernel, g.shape[2:], stride, padding, dilation, groups)
-        gw = ctx.xp.matmul(_grad_rows(g, groups), cols)  # (G, Og, Cg*K)
+        if cols is None:  # else ConvNd's forward built them from this same x
+            cols = _im2col(ctx, x, kernel, g.shape[2:], stride, padding, dilation, groups)
+        # one GEMM over the batch; BLAS reads the transposed operand in place
+        gw = ctx.xp.matmul(_grad_rows(g, groups), cols.transpose(0, 2, 1))  # (G, Og, Cg*K)
         return gw.reshape((o, x.shape[1] // groups) + tuple(kernel))
 
     @staticmethod

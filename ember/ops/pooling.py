@@ -14,6 +14,7 @@ import numpy
 
 from .._tensor import make_tensor
 from ..autograd.function import Op
+from ..autograd.grad_mode import is_grad_enabled
 
 __all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_max_pool1d",
            "adaptive_max_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "lp_pool1d",
@@ -142,6 +143,89 @@ class MaxPool(Op):
         return base.scatter_add(-1, idx, grad.flatten(-2)).view(shape)
 
 
+class MaxPoolStrided(Op):
+    # The common case (no padding, no ceil-mode overhang) without gathers: each kernel
+    # offset is one strided view of x, so forward compares whole views and backward adds
+    # the gradient back through the same views. torch's rule is kept exactly: the running
+    # best starts at the first window element and is replaced by a greater element or a
+    # NaN (first maximum, last NaN).
+    promote = None
+    differentiable_outputs = 1
+
+    @staticmethod
+    def forward(ctx, x, *, kernel, stride, dilation, outs):
+        xp = ctx.xp
+        H, W = x.shape[-2:]
+        windows = _pool_windows(kernel, stride, dilation, outs)
+        head = (Ellipsis,)
+        best = x[head + windows[0]].copy()
+        argk = xp.zeros(best.shape, dtype=xp.uint8 if len(windows) < 256 else xp.int64)
+        upd = xp.empty(best.shape, dtype=bool)
+        step = xp.empty(best.shape, dtype=argk.dtype)
+        # NaN checks only when the result shows a NaN (maximum propagates it): the common
+        # case pays four passes over the output per offset
+        nan = False
+        for _ in range(2):
+            for i in range(1, len(windows)):
+                v = x[head + windows[i]]
+                xp.greater(v, best, out=upd)
+                if nan:
+                    upd |= xp.isnan(v)
+                # offsets come in increasing order, so "take i where upd" is a maximum
+                # (masked copies, copyto with where=, are ten times slower on random masks)
+                xp.multiply(upd, argk.dtype.type(i), out=step)
+                xp.maximum(argk, step, out=argk)
+                xp.maximum(best, v, out=best)
+            if nan or x.dtype.kind != "f" or not xp.isnan(best).any():
+                break
+            # a NaN turned up: torch's index is the last NaN of the window, so redo the
+            # indices with the NaN rule (a NaN in the running best is never replaced)
+            nan = True
+            best = x[head + windows[0]].copy()
+            argk[...] = 0
+        # flat per-plane index of each chosen element: window start + offset shift
+        oh, ow = outs
+        start = (xp.arange(oh)[:, None] * (stride[0] * W) + xp.arange(ow)[None, :] * stride[1])
+        shift = xp.asarray([(a * dilation[0]) * W + b * dilation[1]
+                            for a in range(kernel[0]) for b in range(kernel[1])])
+        arg = start + shift[argk]
+        ctx.argk, ctx.windows, ctx.in_shape, ctx.arg = argk, windows, x.shape, arg
+        ctx.tiled = (tuple(kernel) == tuple(stride) and tuple(dilation) == (1, 1) and
+                     (H, W) == (oh * kernel[0], ow * kernel[1]))
+        return best, arg
+
+    @staticmethod
+    def backward(ctx, grad, _=None):
+        if is_grad_enabled():
+            # create_graph: the differentiable scatter of the general op
+            return MaxPool.backward(ctx, grad)
+        g = grad._data
+        xp = ctx.xp
+        head = (Ellipsis,)
+        if ctx.tiled:
+            # the windows tile the input exactly: every element is written once, no zeros
+            # and no adds
+            out = xp.empty(ctx.in_shape, dtype=g.dtype)
+            for i, window in enumerate(ctx.windows):
+                xp.multiply(g, ctx.argk == i, out=out[head + window])
+            return make_tensor(out, grad.device)
+        out = xp.zeros(ctx.in_shape, dtype=g.dtype)
+        sel = xp.empty(g.shape, dtype=g.dtype)
+        for i, window in enumerate(ctx.windows):
+            mask = ctx.argk == i
+            if not mask.any():
+                continue
+            xp.multiply(g, mask, out=sel)
+            out[head + window] += sel
+        return make_tensor(out, grad.device)
+
+
+def _pool_windows(kernel, stride, dilation, outs):
+    return [tuple(slice(a * d, a * d + s * (o - 1) + 1, s) for a, d, s, o in
+                  zip(kk, dilation, stride, outs))
+            for kk in ((a, b) for a in range(kernel[0]) for b in range(kernel[1]))]
+
+
 def _max2d(x, ih, okh, iw, okw, return_indices):
     out, idx = MaxPool.apply(x, ih=ih, okh=okh, iw=iw, okw=okw)
     return (out, idx) if return_indices else out
@@ -152,6 +236,9 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     _check_dims("max_pool2d", input, 2)
     k, s, p, d, sizes, outs = _check_pool("max_pool2d", input, kernel_size, stride, padding,
                                           dilation, ceil_mode, 2)
+    if p == (0, 0) and outs == tuple(_out_size(*a, False) for a in zip(sizes, k, s, p, d)):
+        out, idx = MaxPoolStrided.apply(input, kernel=k, stride=s, dilation=d, outs=outs)
+        return (out, idx) if return_indices else out
     ih, okh = _window_dim(sizes[0], k[0], s[0], p[0], d[0], outs[0])
     iw, okw = _window_dim(sizes[1], k[1], s[1], p[1], d[1], outs[1])
     return _max2d(input, ih, okh, iw, okw, return_indices)
@@ -224,6 +311,46 @@ def _sum_pool(x, ih, okh, iw, okw, divisor):
     return s / make_tensor(xp.asarray(divisor, dtype=x._data.dtype), dev)
 
 
+class SumPool(Op):
+    # speed: the window sums of pooling without padding, one strided view of x added per
+    # kernel offset (no gather of every window, and a backward without index_add). Linear,
+    # so its backward is SumPoolT and the pair gives derivatives of every order.
+    promote = None
+
+    @staticmethod
+    def forward(ctx, x, *, kernel, stride, outs):
+        ctx.cfg = (kernel, stride, outs, x.shape[-2:])
+        windows = _pool_windows(kernel, stride, (1, 1), outs)
+        out = x[(Ellipsis,) + windows[0]].copy()
+        for w in windows[1:]:
+            out += x[(Ellipsis,) + w]
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        kernel, stride, _, size = ctx.cfg
+        return SumPoolT.apply(g, kernel=kernel, stride=stride, size=size)
+
+
+class SumPoolT(Op):
+    """The adjoint of SumPool: each output gradient added back over its window."""
+    promote = None
+
+    @staticmethod
+    def forward(ctx, g, *, kernel, stride, size):
+        outs = g.shape[-2:]
+        ctx.cfg = (kernel, stride, outs)
+        out = ctx.xp.zeros(g.shape[:-2] + tuple(size), dtype=g.dtype)
+        for w in _pool_windows(kernel, stride, (1, 1), outs):
+            out[(Ellipsis,) + w] += g
+        return out
+
+    @staticmethod
+    def backward(ctx, h):
+        kernel, stride, outs = ctx.cfg
+        return SumPool.apply(h, kernel=kernel, stride=stride, outs=outs)
+
+
 def _avg_divisor(size, k, s, p, out, count_include_pad):
     start = numpy.arange(out) * s - p
     end = numpy.minimum(start + k, size + p)
@@ -239,6 +366,11 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                                           1, ceil_mode, 2)
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
+    if p == (0, 0) and outs == tuple(_out_size(*a, 1, False) for a in zip(sizes, k, s, p)) \
+            and input.dtype.is_floating_point:
+        # every window lies inside the input: count_include_pad cannot matter
+        div = int(divisor_override) if divisor_override is not None else k[0] * k[1]
+        return SumPool.apply(input, kernel=k, stride=s, outs=outs) / div
     ih, okh = _window_dim(sizes[0], k[0], s[0], p[0], 1, outs[0])
     iw, okw = _window_dim(sizes[1], k[1], s[1], p[1], 1, outs[1])
     if divisor_override is not None:
@@ -263,6 +395,11 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
 def adaptive_avg_pool2d(input, output_size):
     _adaptive_check("adaptive_avg_pool2d", input, 2)
     oh, ow = _adaptive_size(output_size, tuple(input.shape[-2:]), "adaptive_avg_pool2d")
+    H, W = input.shape[-2:]
+    if oh and ow and H % oh == 0 and W % ow == 0 and input.dtype.is_floating_point:
+        # equal windows tiling the input: a plain average pool
+        k = (H // oh, W // ow)
+        return SumPool.apply(input, kernel=k, stride=k, outs=(oh, ow)) / (k[0] * k[1])
     ih, okh, ch = _adaptive_dim(input.shape[-2], oh)
     iw, okw, cw = _adaptive_dim(input.shape[-1], ow)
     return _sum_pool(input, ih, okh, iw, okw, ch[:, None] * cw[None, :])
