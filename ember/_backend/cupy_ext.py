@@ -90,3 +90,8 @@ def conv_windows(x, out_shape, kernel, stride, dilation):
                *(s * d for s, d in zip(sp, dilation)))
     return cupy.lib.stride_tricks.as_strided(x, x.shape[:2] + tuple(out_shape) + tuple(kernel),
                                              strides)
+
+
+def keep(mask, values):
+    """values where mask holds, else +0 (a GPU where has no branch cost)."""
+    return cupy.where(mask, values, 0)
