@@ -9,6 +9,7 @@ from ..autograd import grad_mode as _grad_mode
 from ..ops.inplace import _NAMES
 from ..ops.inplace import inplace as _inplace
 from ..ops.joining import cat, constant_pad_nd, flip
+from ..ops.nn import gelu  # noqa: F401
 from ..ops.nn import log_softmax as _log_softmax
 from ..ops.nn import softmax as _softmax
 from ..ops.nn import softmin as _softmin
@@ -252,15 +253,6 @@ def selu(input, inplace=False):
 
 def celu(input, alpha=1.0, inplace=False):
     return _maybe_inplace(input, inplace, _elu, alpha, 1.0, 1.0 / alpha)
-
-
-def gelu(input, approximate="none"):
-    if approximate == "none":
-        return input * 0.5 * (1.0 + _ops.erf(input * _math.sqrt(0.5)))
-    if approximate == "tanh":
-        inner = (input + 0.044715 * input * input * input) * _math.sqrt(2.0 / _math.pi)
-        return input * 0.5 * (1.0 + _ops.tanh(inner))
-    raise RuntimeError("approximate argument must be either none or tanh.")
 
 
 def silu(input, inplace=False):
