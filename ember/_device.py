@@ -9,7 +9,7 @@ import re
 
 import numpy
 
-from ._backend import numpy_ext
+from ._backend import host_memory, numpy_ext  # noqa: F401  (host_memory: see its docstring)
 
 
 # torch's grammar: a type of letters and underscores, then optionally ':' and an index
