@@ -261,26 +261,8 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
 
     # (L, N, H*D) -> (N*H, L, D)
     q = q.reshape(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
-    if static_k is None:
-        k = k.reshape(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
-    else:
-        if static_k.shape[0] != bsz * num_heads:
-            raise AssertionError(f"expecting static_k.size(0) of {bsz * num_heads}, but got "
-                                 f"{static_k.shape[0]}")
-        if static_k.shape[2] != head_dim:
-            raise AssertionError(f"expecting static_k.size(2) of {head_dim}, but got "
-                                 f"{static_k.shape[2]}")
-        k = static_k
-    if static_v is None:
-        v = v.reshape(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
-    else:
-        if static_v.shape[0] != bsz * num_heads:
-            raise AssertionError(f"expecting static_v.size(0) of {bsz * num_heads}, but got "
-                                 f"{static_v.shape[0]}")
-        if static_v.shape[2] != head_dim:
-            raise AssertionError(f"expecting static_v.size(2) of {head_dim}, but got "
-                                 f"{static_v.shape[2]}")
-        v = static_v
+    k = _split_heads(k, static_k, "static_k", bsz * num_heads, head_dim)
+    v = _split_heads(v, static_v, "static_v", bsz * num_heads, head_dim)
 
     if add_zero_attn:
         zeros = _c.zeros((bsz * num_heads, 1, head_dim), dtype=k.dtype, device=k.device)
@@ -336,3 +318,16 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     if not is_batched:
         out = out.squeeze(1)
     return out, None
+
+
+def _split_heads(t, static, name, batch_heads, head_dim):
+    """(S, N, H*D) -> (N*H, S, D), or the given precomputed static_k / static_v, checked."""
+    if static is None:
+        return t.reshape(t.shape[0], batch_heads, head_dim).transpose(0, 1)
+    if static.shape[0] != batch_heads:
+        raise AssertionError(f"expecting {name}.size(0) of {batch_heads}, but got "
+                             f"{static.shape[0]}")
+    if static.shape[2] != head_dim:
+        raise AssertionError(f"expecting {name}.size(2) of {head_dim}, but got "
+                             f"{static.shape[2]}")
+    return static

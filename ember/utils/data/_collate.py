@@ -104,14 +104,7 @@ def collate(batch, *, collate_fn_map=None):
             return fn(batch, collate_fn_map=collate_fn_map)
     if isinstance(elem, collections.abc.Mapping):
         fields = {key: _field(key, [d[key] for d in batch], collate_fn_map) for key in elem}
-        try:
-            if isinstance(elem, collections.abc.MutableMapping):
-                clone = copy.copy(elem)
-                clone.update(fields)
-                return clone
-            return elem_type(fields)
-        except TypeError:
-            return fields
+        return _same_container(elem, fields)
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
         return elem_type(*(_field(name, samples, collate_fn_map)
                            for name, samples in zip(elem._fields, zip(*batch))))
@@ -123,16 +116,27 @@ def collate(batch, *, collate_fn_map=None):
                   for i, samples in enumerate(zip(*batch))]
         if isinstance(elem, tuple):
             return fields  # a list, as torch keeps for backwards compatibility
-        try:
-            if isinstance(elem, collections.abc.MutableSequence):
-                clone = copy.copy(elem)
-                for i, f in enumerate(fields):
-                    clone[i] = f
-                return clone
-            return elem_type(fields)
-        except TypeError:
-            return fields
+        return _same_container(elem, fields)
     raise TypeError(_ERR.format(elem_type))
+
+
+def _same_container(like, fields):
+    """fields (a dict or a list) in a container of like's type: a copy of a mutable one
+    keeps its extra state, others are rebuilt from fields; types that cannot be rebuilt
+    give the plain dict or list, as torch does."""
+    try:
+        if isinstance(like, collections.abc.MutableMapping):
+            clone = copy.copy(like)
+            clone.update(fields)
+            return clone
+        if isinstance(like, collections.abc.MutableSequence):
+            clone = copy.copy(like)
+            for i, f in enumerate(fields):
+                clone[i] = f
+            return clone
+        return type(like)(fields)
+    except TypeError:
+        return fields
 
 
 def default_collate(batch):
@@ -153,27 +157,12 @@ def default_convert(data):
         return _creation.as_tensor(data)
     if isinstance(data, collections.abc.Mapping):
         fields = {key: default_convert(data[key]) for key in data}
-        try:
-            if isinstance(data, collections.abc.MutableMapping):
-                clone = copy.copy(data)
-                clone.update(fields)
-                return clone
-            return elem_type(fields)
-        except TypeError:
-            return fields
+        return _same_container(data, fields)
     if isinstance(data, tuple) and hasattr(data, "_fields"):
         return elem_type(*(default_convert(d) for d in data))
     if isinstance(data, tuple):
         return [default_convert(d) for d in data]
     if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
         fields = [default_convert(d) for d in data]
-        try:
-            if isinstance(data, collections.abc.MutableSequence):
-                clone = copy.copy(data)
-                for i, f in enumerate(fields):
-                    clone[i] = f
-                return clone
-            return elem_type(fields)
-        except TypeError:
-            return fields
+        return _same_container(data, fields)
     return data
