@@ -9,6 +9,7 @@ import numpy
 
 from . import _dtype
 from ._device import canonical, cpu
+from .autograd import engine as _engine
 from .autograd import function as _function
 from .autograd import grad_mode as _grad_mode
 
@@ -481,6 +482,11 @@ class Tensor:
 
     # ------------------------------------------------------------ autograd
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        if gradient is None and inputs is None and not create_graph:
+            # loss.backward(): straight to the engine, skipping autograd.backward's
+            # argument normalisation
+            _engine.run_backward([self], [None], bool(retain_graph), False)
+            return
         from .autograd import backward
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
@@ -530,11 +536,13 @@ class Tensor:
         return acc
 
     # ------------------------------------------------------------ operators
+    # the operators call the primitives straight: ops.add/ops.mul with the defaults are
+    # exactly these, and a+b is the hottest call there is
     def __add__(self, other):
-        return ops.add(self, other)
+        return _Add.apply(self, other)
 
     def __radd__(self, other):
-        return ops.add(other, self)
+        return _Add.apply(other, self)
 
     def __iadd__(self, other):
         return self.add_(other)
@@ -549,10 +557,10 @@ class Tensor:
         return self.sub_(other)
 
     def __mul__(self, other):
-        return ops.mul(self, other)
+        return _Mul.apply(self, other)
 
     def __rmul__(self, other):
-        return ops.mul(other, self)
+        return _Mul.apply(other, self)
 
     def __imul__(self, other):
         return self.mul_(other)
@@ -1814,3 +1822,5 @@ _function.Tensor = Tensor
 _function.make_tensor = make_tensor
 
 from . import ops  # noqa: E402 - ops imports Tensor from this module
+from .ops.elementwise import Add as _Add
+from .ops.elementwise import Mul as _Mul

@@ -12,6 +12,7 @@ import heapq
 import sys
 import warnings
 
+from .. import _dtype
 from . import function as _function
 from . import grad_mode
 from .function import _FLOATING, AccumulateGrad, _edge, _RetainGrad, _where, hooks
@@ -93,6 +94,25 @@ def _collect(roots, targets):
     return needed, deps, run
 
 
+def _count_deps(roots):
+    """Every node reachable from roots with the number of edges into it (no inputs=: every
+    reachable node is needed and run), in one pass."""
+    deps = {}
+    stack = list(roots)
+    rootset = set(roots) if len(roots) > 1 else None
+    while stack:  # iterative DFS; graphs of RNNs are deeper than Python's recursion limit
+        for nxt, _ in stack.pop().next_functions:
+            if nxt is not None:
+                c = deps.get(nxt)
+                if c is None:
+                    deps[nxt] = 1
+                    if rootset is None or nxt not in rootset:
+                        stack.append(nxt)
+                else:
+                    deps[nxt] = c + 1
+    return deps
+
+
 def _add(buffers, node, nr, g):
     buf = buffers.get(node)
     if buf is None:
@@ -117,6 +137,10 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     root_edges = [_edge(t) for t in tensors]
     capture = None
     targets = None
+    if len(root_edges) == 1:
+        roots = [root_edges[0][0]]
+    else:
+        roots = list(dict.fromkeys(node for node, _ in root_edges))
     if inputs is not None:
         capture = {}
         for k, t in enumerate(inputs):
@@ -124,24 +148,30 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             capture.setdefault(_edge(t), []).append(k)
         targets = {node for node, _ in capture}
-    roots = list(dict.fromkeys(node for node, _ in root_edges))
-    needed, deps, run = _collect(roots, targets)
+        needed, deps, run = _collect(roots, targets)
+    else:
+        # every reachable node is needed and run: `needed` None skips the membership tests
+        needed = run = None
+        deps = _count_deps(roots)
     buffers = {}
     for (node, nr), g in zip(root_edges, grads):
-        if node in needed:
+        if needed is None or node in needed:
             _add(buffers, node, nr, g)
     results = [None] * len(inputs) if inputs is not None else None
-    heap = [(-n.seq, id(n), n) for n in roots if n in needed and deps.get(n, 0) == 0]
-    heapq.heapify(heap)
+    heap = [(-n.seq, id(n), n) for n in roots
+            if (needed is None or n in needed) and deps.get(n, 0) == 0]
+    if len(heap) > 1:
+        heapq.heapify(heap)
     state = grad_mode.state
     prev_mode = state.enabled
     state.enabled = create_graph
     anomaly = hooks.anomaly
     if anomaly:
         state.in_backward += 1  # the ops of backward formulas are not forward ops
+    heappop, heappush = heapq.heappop, heapq.heappush
     try:
         while heap:
-            node = heapq.heappop(heap)[2]
+            node = heappop(heap)[2]
             buf = buffers.pop(node, None)
             if type(node) is AccumulateGrad:
                 if buf is not None and buf[0] is not None:
@@ -163,28 +193,56 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     _capture(node, buf, capture, results, inputs, accumulate, create_graph)
                 if pre:
                     _node_prehooks(pre, buf)
-                if (run is None or node in run) and any(g is not None for g in buf):
-                    in_grads = _call_backward(node, buf)
-                    if not retain_graph:
+                if run is None or node in run:
+                    if len(buf) == 1:
+                        g = buf[0]
+                        if g is not None:
+                            if anomaly or node._post_hooks:
+                                in_grads = _call_backward(node, buf)
+                            else:  # the common case, _call_backward inlined
+                                buf = None  # so that g's only holder is the formula's frame
+                                in_grads = node.op.backward(node, g)
+                                g = None
+                                if type(in_grads) is not tuple:
+                                    in_grads = (in_grads,)
+                                if len(in_grads) != len(node.next_functions):
+                                    in_grads = _fix_count(node, in_grads)
+                    elif any(g is not None for g in buf):
+                        in_grads = _call_backward(node, buf)
+                    if in_grads is not None and not retain_graph:
                         node.release()
                 buf = None
-            for i, (nxt, nr) in enumerate(node.next_functions):
-                if nxt is None or nxt not in needed:
+            meta = node.input_meta
+            i = -1
+            for nxt, nr in node.next_functions:
+                i += 1
+                if nxt is None or needed is not None and nxt not in needed:
                     continue
                 if in_grads is not None:
                     g = in_grads[i]
                     if g is not None:
-                        shape, dt = node.input_meta[i]
-                        if g._data.shape != shape:
+                        shape, dt = meta[i]
+                        d = g._data
+                        if d.shape != shape:
                             g = _fit_shape(node, i, g, shape)
-                        if g._data.dtype is not dt._np:
-                            g = g.to(dt)
-                        _add(buffers, nxt, nr, g)
-                deps[nxt] -= 1
-                if deps[nxt] == 0:
-                    heapq.heappush(heap, (-nxt.seq, id(nxt), nxt))
+                        if d.dtype is not dt:
+                            g = g.to(_dtype.from_numpy(dt))
+                        b = buffers.get(nxt)
+                        if b is None:
+                            if type(nxt) is AccumulateGrad or len(nxt.out_meta) == 1:
+                                buffers[nxt] = [g]
+                            else:
+                                b = buffers[nxt] = [None] * len(nxt.out_meta)
+                                b[nr] = g
+                        else:
+                            prev = b[nr]
+                            b[nr] = g if prev is None else prev + g
+                c = deps[nxt] - 1
+                deps[nxt] = c
+                if c == 0:
+                    heappush(heap, (-nxt.seq, id(nxt), nxt))
             # drop our references: an unshared gradient can then become a leaf's .grad as is
-            in_grads = g = None
+            in_grads = g = b = d = None
     finally:
         state.enabled = prev_mode
         if anomaly:
@@ -196,6 +254,14 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                                    "been used in the graph. Set allow_unused=True if this is the "
                                    "desired behavior.")
     return results
+
+
+def _fix_count(node, out):
+    n_in = len(node.next_functions)
+    if len(out) > n_in and all(g is None for g in out[n_in:]):
+        return out[:n_in]
+    raise RuntimeError(f"function {node.name()} returned an incorrect number of "
+                       f"gradients (expected {n_in}, got {len(out)})")
 
 
 def _capture(node, buf, capture, results, inputs, accumulate, create_graph):
@@ -260,7 +326,7 @@ def _call_backward(node, buf):
         # a missing output gradient is zero; non-differentiable outputs get none
         from .._creation import zeros
         ndiff = getattr(node.op, "differentiable_outputs", None)
-        buf = [zeros(meta[0], dtype=meta[1], device=node.device)
+        buf = [zeros(meta[0], dtype=_dtype.from_numpy(meta[1]), device=node.device)
                if g is None and meta is not None and (ndiff is None or i < ndiff) else g
                for i, (g, meta) in enumerate(zip(buf, node.out_meta))]
     if hooks.anomaly:
@@ -273,13 +339,8 @@ def _call_backward(node, buf):
         out = node.op.backward(node, *buf)
     if not isinstance(out, tuple):
         out = (out,)
-    n_in = len(node.next_functions)
-    if len(out) != n_in:
-        if len(out) > n_in and all(g is None for g in out[n_in:]):
-            out = out[:n_in]
-        else:
-            raise RuntimeError(f"function {node.name()} returned an incorrect number of "
-                               f"gradients (expected {n_in}, got {len(out)})")
+    if len(out) != len(node.next_functions):
+        out = _fix_count(node, out)
     if node._post_hooks:
         for fn in list(node._post_hooks):
             new = fn(out, tuple(buf))

@@ -377,8 +377,12 @@ class Op:
             ctx = _new(Node)  # Node(cls, dev) written out: this runs once per op
             ctx.op, ctx.device, ctx.xp, ctx.ext = cls, dev, dev.xp, dev.ext
             link = need and _grad_state.enabled
-            ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a.requires_grad
-                                          for a in args]) if link else (False,) * len(args)
+            if link:
+                ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a.requires_grad
+                                              for a in args])
+            else:
+                ctx.needs_input_grad = _NO_NEEDS[len(args)] if len(args) < 8 else \
+                    (False,) * len(args)
             out = cls.forward(ctx, *arrays, **attrs)
         except (ValueError, OverflowError) as exc:
             return cls._forward_failed(exc, args, attrs)
@@ -430,12 +434,29 @@ def _build_scalar_keeps():
 
 
 _SCALAR_KEEPS = _build_scalar_keeps()
+_NO_NEEDS = tuple((False,) * n for n in range(8))
 _FLOATING = {d._np for d in _dtype.ALL if d._np is not None and _dtype.is_float_like(d)}
 
 
 def _wrap(cls, ctx, out, args, link):
     dev = ctx.device  # forward may move it (ToDevice)
     nd = dev.xp.ndarray
+    if type(out) is nd and cls.view and not link:
+        # one view output, no graph (shape ops in backward formulas and under no_grad)
+        base = args[0]
+        t = _new(Tensor)
+        t._data, t.device, t.requires_grad, t.grad_fn, t._output_nr = out, dev, False, None, 0
+        xa = base._data
+        ob = out.base
+        if ob is xa or out is xa or ob is not None and (
+                ob is xa.base or ctx.xp.may_share_memory(out, xa)):
+            t._vc = base._vc
+            root = base._base
+            t._base = base if root is None else root
+        else:
+            t._vc = [0]
+        ctx.out_meta = None
+        return t
     if type(out) is tuple:
         multi = True
         outs = out
@@ -477,14 +498,37 @@ def _wrap(cls, ctx, out, args, link):
     return tuple(results) if multi else results[0]
 
 
+_NO_EDGE = (None, 0)
+
+
 def _link(ctx, args, results):
-    """Make ctx a node of the graph: its edges, what backward needs, its order."""
+    """Make ctx a node of the graph: its edges, what backward needs, its order.
+
+    Metadata holds NumPy dtypes (what the engine compares against), not ember dtypes."""
     ctx.seq = next(_seq)
-    needs = ctx.needs_input_grad
-    ctx.next_functions = tuple([_edge(a) if n else (None, 0) for a, n in zip(args, needs)])
-    ctx.input_meta = tuple([(a._data.shape, a.dtype) if n else None
-                            for a, n in zip(args, needs)])
-    ctx.out_meta = tuple([(t._data.shape, t.dtype) for t in results])
+    edges = []
+    meta = []
+    for a, n in zip(args, ctx.needs_input_grad):
+        if n:
+            fn = a.grad_fn
+            if fn is None:
+                edges.append((a._accumulator(), 0))
+            elif a._base is not None and fn._view_v != a._vc[0]:
+                edges.append(_edge(a))
+            else:
+                edges.append((fn, a._output_nr))
+            d = a._data
+            meta.append((d.shape, d.dtype))
+        else:
+            edges.append(_NO_EDGE)
+            meta.append(None)
+    ctx.next_functions = tuple(edges)
+    ctx.input_meta = tuple(meta)
+    if len(results) == 1:
+        d = results[0]._data
+        ctx.out_meta = ((d.shape, d.dtype),)
+    else:
+        ctx.out_meta = tuple([(t._data.shape, t._data.dtype) for t in results])
     if ctx._save_idx is not None:
         saved = tuple([None if i is None else args[i] for i in ctx._save_idx])
         ctx._saved = saved
@@ -668,11 +712,12 @@ class Function:
                 elif link and id(outs[i]) in non_diff:
                     o.requires_grad = False
             results.append(o)
-        ctx.out_meta = tuple((o.shape, o.dtype) if isinstance(o, Tensor) else None
+        ctx.out_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
                              for o in results)
         if link:
             ctx.seq = next(_seq)
-            ctx.input_meta = tuple((a.shape, a.dtype) if n else None for a, n in zip(args, needs))
+            ctx.input_meta = tuple((a._data.shape, a._data.dtype) if n else None
+                                   for a, n in zip(args, needs))
             if hooks.anomaly:
                 ctx._trace = traceback.extract_stack()[:-1]
                 if hooks.anomaly_check_nan and not _grad_state.in_backward:

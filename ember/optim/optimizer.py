@@ -159,19 +159,20 @@ class Optimizer:
                 g = p.grad
                 if g is None:
                     continue
-                if tuple(g._data.shape) != tuple(p._data.shape):
+                gd, pd = g._data, p._data
+                if gd.shape != pd.shape:
                     raise RuntimeError(
                         f"gradient of parameter {pi} in param group {gi} has shape "
                         f"{list(g._data.shape)} but the parameter has shape {list(p._data.shape)}")
-                if g._data.dtype != p._data.dtype:
+                if gd.dtype is not pd.dtype and gd.dtype != pd.dtype:
                     raise RuntimeError(
                         f"gradient of parameter {pi} in param group {gi} has dtype {g.dtype} "
                         f"but the parameter has dtype {p.dtype}")
-                if g.device != p.device:
+                if g.device is not p.device and g.device != p.device:
                     raise RuntimeError(
                         f"gradient of parameter {pi} in param group {gi} is on {g.device} "
                         f"but the parameter is on {p.device}")
-                work.append((p, g._data, group))
+                work.append((p, gd, group))
         return work
 
     def step(self, closure=None):
@@ -180,19 +181,21 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        states = self.state
+        update = self._update
         with no_grad():
             for p, g, group in self._gather():
                 # _update sees arrays; state constructors reach the tensor through _param
                 self._param = p
-                state = self.state.get(p)
+                state = states.get(p)
                 if state is None:
                     # stored only if the update keeps something (plain SGD keeps nothing)
                     state = {}
-                    self._update(p._data, g, state, group)
+                    update(p._data, g, state, group)
                     if state:
-                        self.state[p] = state
+                        states[p] = state
                 else:
-                    self._update(p._data, g, state, group)
+                    update(p._data, g, state, group)
                 p._vc[0] += 1
             self._param = None
         return loss

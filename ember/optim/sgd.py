@@ -39,6 +39,8 @@ class SGD(Optimizer):
             else:
                 buf = buf._data
                 buf *= momentum
-                buf += (1 - group["dampening"]) * g
+                dampening = group["dampening"]
+                # (1 - 0) * g is g exactly: skip a pass over the array and its temporary
+                buf += g if dampening == 0 else (1 - dampening) * g
             g = g + momentum * buf if group["nesterov"] else buf
         p -= group["lr"] * g

@@ -44,7 +44,12 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input):
-        return F.linear(input, self.weight, self.bias)
+        # read the parameters from their dict: Module.__getattr__ is a Python call each;
+        # pruning and parametrizations move them out of it, hence the fallback
+        params = self._parameters
+        weight = params["weight"] if "weight" in params else self.weight  # noqa: SIM401 - lazy
+        bias = params["bias"] if "bias" in params else self.bias  # noqa: SIM401
+        return F.linear(input, weight, bias)
 
     def extra_repr(self):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "

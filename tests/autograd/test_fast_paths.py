@@ -1,0 +1,164 @@
+"""The speed fast paths against torch and against Ember's general paths: the fused linear
+(one op for x @ W^T + b), the engine without inputs= (one-pass dependency counting),
+Tensor.backward's direct call into the engine, and Linear reading its parameters."""
+import numpy
+import pytest
+import torch
+
+import ember
+import ember.nn.functional as F
+
+RNG = numpy.random.default_rng(5)
+
+
+def _arr(*shape, dtype=numpy.float32):
+    return RNG.uniform(-2, 2, size=shape).astype(dtype)
+
+
+def _np(t):
+    return None if t is None else numpy.array(t.detach().tolist())
+
+
+def _linear_both(x, w, b, needs, upstream):
+    """Forward and gradients of linear in both libraries; needs says which inputs require grad."""
+    res = {}
+    for lib in (torch, ember):
+        args = [None if a is None else lib.tensor(a, requires_grad=n)
+                for a, n in zip((x, w, b), needs)]
+        out = lib.nn.functional.linear(*args)
+        out.backward(lib.tensor(upstream))
+        res[lib] = (out, [None if a is None else a.grad for a in args])
+    return res
+
+
+@pytest.mark.parametrize("xshape", [(3, 4), (1, 4), (2, 3, 4), (2, 1, 3, 4)])
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("needs", [(True, True, True), (True, False, False),
+                                   (False, True, True), (False, False, True)])
+def test_fused_linear_matches_torch(xshape, bias, needs):
+    if not bias and not any(needs[:2]):
+        needs = (True, False, False)  # something must require grad
+    x, w = _arr(*xshape), _arr(5, 4)
+    b = _arr(5) if bias else None
+    upstream = _arr(*xshape[:-1], 5)
+    res = _linear_both(x, w, b, needs, upstream)
+    (to, tg), (eo, eg) = res[torch], res[ember]
+    assert eo.dtype is ember.float32 and tuple(eo.shape) == tuple(to.shape)
+    assert eo.grad_fn.name() == to.grad_fn.name()
+    numpy.testing.assert_allclose(_np(eo), _np(to), rtol=1e-5, atol=1e-5)
+    for e, t in zip(eg, tg):
+        assert (e is None) == (t is None)
+        if t is not None:
+            assert tuple(e.shape) == tuple(t.shape)
+            numpy.testing.assert_allclose(_np(e), _np(t), rtol=1e-5, atol=1e-5)
+
+
+def test_fused_linear_equals_the_composition():
+    # the general path (matmul then add) gives the same numbers, bit for bit in float64
+    x, w, b = (ember.tensor(_arr(*s, dtype=numpy.float64), requires_grad=True)
+               for s in ((6, 4), (3, 4), (3,)))
+    g = ember.tensor(_arr(6, 3, dtype=numpy.float64))
+    fused = F.linear(x, w, b)
+    assert fused.grad_fn.name() == "AddmmBackward0"
+    grads = ember.autograd.grad(fused, (x, w, b), g)
+    comp = x.matmul(w.t()) + b
+    assert comp.grad_fn.name() != "AddmmBackward0"
+    ref = ember.autograd.grad(comp, (x, w, b), g)
+    numpy.testing.assert_allclose(_np(fused), _np(comp), rtol=1e-15)
+    for a, r in zip(grads, ref):
+        numpy.testing.assert_allclose(_np(a), _np(r), rtol=1e-14, atol=1e-14)
+
+
+@pytest.mark.parametrize("xshape", [(3, 4), (2, 3, 4)])
+def test_fused_linear_gradcheck_and_double_backward(xshape):
+    x = ember.tensor(_arr(*xshape, dtype=numpy.float64), requires_grad=True)
+    w = ember.tensor(_arr(5, 4, dtype=numpy.float64), requires_grad=True)
+    b = ember.tensor(_arr(5, dtype=numpy.float64), requires_grad=True)
+    assert ember.autograd.gradcheck(F.linear, (x, w, b))
+    assert ember.autograd.gradgradcheck(F.linear, (x, w, b))
+    # a second derivative against torch: d/dw of sum(d(sum(y^2))/dx)
+    outs = []
+    for lib in (torch, ember):
+        xs = [lib.tensor(_np(t).astype(numpy.float64), requires_grad=True) for t in (x, w, b)]
+        y = lib.nn.functional.linear(*xs)
+        gx, = lib.autograd.grad((y * y).sum(), xs[0], create_graph=True)
+        outs.append(lib.autograd.grad(gx.sum(), xs[1])[0])
+    numpy.testing.assert_allclose(_np(outs[1]), _np(outs[0]), rtol=1e-12)
+
+
+def test_linear_cases_outside_the_fused_op_still_match_torch():
+    # a vector input, a broadcast (0-d) bias and float64: the general path
+    cases = [((4,), (5, 4), (5,)), ((3, 4), (5, 4), ())]
+    for xs, ws, bs in cases:
+        arrays = [_arr(*s, dtype=numpy.float64) for s in (xs, ws, bs)]
+        r = [lib.nn.functional.linear(*[lib.tensor(a) for a in arrays]) for lib in (torch, ember)]
+        numpy.testing.assert_allclose(_np(r[1]), _np(r[0]), rtol=1e-12)
+    for lib in (torch, ember):  # mixed dtypes keep torch's error
+        with pytest.raises(RuntimeError, match="expected m1 and m2 to have the same dtype"):
+            lib.nn.functional.linear(lib.ones(3, 4), lib.ones(5, 4, dtype=lib.float64))
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(3x4 "
+                                           r"and 3x5\)"):
+        F.linear(ember.ones(3, 4), ember.ones(5, 3))
+
+
+def test_linear_module_reads_parameters_moved_out_of_the_dict():
+    # pruning-style: the weight deleted from _parameters and set as a plain attribute
+    lin = ember.nn.Linear(4, 3)
+    w = lin.weight.detach() * 0 + 1
+    del lin.weight
+    lin.weight = w
+    x = ember.ones(2, 4)
+    numpy.testing.assert_allclose(_np(lin(x)), 4 + _np(lin.bias)[None, :].repeat(2, 0),
+                                  rtol=1e-6)
+    nob = ember.nn.Linear(4, 3, bias=False)
+    numpy.testing.assert_allclose(_np(nob(x)), _np(x.matmul(nob.weight.t())), rtol=1e-6)
+
+
+def _graph(lib, a, b, c):
+    """A DAG with shared nodes, a node used twice by one op, and several paths to a leaf."""
+    s = a * b
+    t = s.exp() + s * c
+    u = (t * t).sum(0) + s.sum(0)
+    return u, t
+
+
+def test_engine_dag_and_multiple_roots_match_torch():
+    arrays = [_arr(3, 4) for _ in range(3)]
+    grads = {}
+    for lib in (torch, ember):
+        xs = [lib.tensor(a, requires_grad=True) for a in arrays]
+        u, t = _graph(lib, *xs)
+        # two roots, one reachable from the other
+        lib.autograd.backward([u, t], [lib.ones(4), lib.ones(3, 4) * 0.5])
+        grads[lib] = [x.grad for x in xs]
+    for e, t in zip(grads[ember], grads[torch]):
+        numpy.testing.assert_allclose(_np(e), _np(t), rtol=1e-5)
+
+
+def test_backward_fast_path_retain_graph_and_accumulation():
+    a = ember.tensor(_arr(4), requires_grad=True)
+    b = ember.tensor(_arr(4), requires_grad=True)
+    loss = (a * b).sum()
+    loss.backward(retain_graph=True)
+    first = a.grad
+    numpy.testing.assert_allclose(_np(first), _np(b), rtol=1e-6)
+    loss.backward()  # accumulates into the existing .grad, in place as torch
+    assert a.grad is first
+    numpy.testing.assert_allclose(_np(a.grad), 2 * _np(b), rtol=1e-6)
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        loss.backward()
+    c = ember.tensor(_arr(4), requires_grad=True)
+    with pytest.raises(RuntimeError, match="element 0 of tensors does not require grad"):
+        c.detach().sum().backward()
+    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar"):
+        (c * 2).backward()
+
+
+def test_stolen_gradient_is_not_shared():
+    # a fresh gradient becomes .grad without a copy, but one reaching two leaves is copied
+    a = ember.tensor(_arr(3), requires_grad=True)
+    b = ember.tensor(_arr(3), requires_grad=True)
+    (a + b).sum().backward()
+    assert not numpy.shares_memory(a.grad._data, b.grad._data)
+    a.grad.add_(1)
+    numpy.testing.assert_allclose(_np(b.grad), numpy.ones(3))
