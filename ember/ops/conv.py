@@ -6,9 +6,10 @@ Three Ops close the derivative chain, so double backward is exact at every order
   ConvWeightNd(x, g)    = dL/dw    conv's weight grad, bilinear in (x, g)
 Each backward is a call of the other two. Forward is im2col: one strided copy per kernel
 offset into a (C, K, N, *out) buffer, seen as (G, Cg*K, N*P), and one batched GEMM over the
-groups; the columns are kept for the weight gradient when small. ConvTransposeNd multiplies
-first and scatters back with one add per kernel offset (2-d stride 1: whole flattened planes,
-see _col2im_flat). Loops run over the K kernel positions only, never over pixels or batch.
+groups; the columns are kept for the weight gradient when small. ConvTransposeNd at stride 1
+with C >= O is forward's computation again with the flipped, transposed kernel; otherwise it
+multiplies first and scatters back with one add per kernel offset (2-d stride 1: whole
+flattened planes, see _col2im_flat). Loops run over the K kernel positions only, never over pixels or batch.
 
 Layout: N batch, C input channels, O output channels, G groups (Cg = C/G, Og = O/G),
 P = prod(output spatial), K = prod(kernel). Padding reaches the Ops as (lo, hi) per spatial
@@ -96,6 +97,33 @@ def _col2im_flat(xp, g, wt, groups, c, kernel, dilation, padded):
     return out.reshape((c, n) + tuple(padded))
 
 
+def _conv_arrays(ctx, x, w, stride, padding, dilation, groups, out_shape):
+    """(cols, y): the convolution of arrays, y (N, O, *out) contiguous."""
+    xp = ctx.xp
+    n, o = x.shape[0], w.shape[0]
+    p = math.prod(out_shape)
+    cols = _im2col(ctx, x, w.shape[2:], out_shape, stride, padding, dilation, groups)
+    # (G, Og, Cg*K) @ (G, Cg*K, N*P): P stays innermost, so the final transpose to
+    # (N, O, *out) copies whole rows. (N per-sample GEMMs writing (N, O, P) directly
+    # measured no faster: the copy is small beside the GEMM, and one large GEMM uses both
+    # BLAS threads better.)
+    y = xp.matmul(w.reshape(groups, o // groups, cols.shape[1]), cols)
+    y = y.reshape(groups, o // groups, n, p).transpose(2, 0, 1, 3)
+    return cols, xp.ascontiguousarray(y).reshape((n, o) + tuple(out_shape))
+
+
+def _flipped_adjoint_weight(w, groups):
+    """w (O, Cg, *k) -> (C, Og, *k) flipped in every spatial dim: a stride-1 convolution's
+    input gradient is the full correlation of the output gradient with this weight."""
+    o, cg = w.shape[:2]
+    kernel = w.shape[2:]
+    nd = len(kernel)
+    flip = (slice(None), slice(None)) + (slice(None, None, -1),) * nd
+    wt = w[flip].reshape((groups, o // groups, cg) + tuple(kernel))
+    wt = wt.transpose((0, 2, 1) + tuple(range(3, 3 + nd)))
+    return wt.reshape((groups * cg, o // groups) + tuple(kernel))
+
+
 # ---------------------------------------------------------------- the three Ops
 
 class ConvNd(Op):
@@ -108,16 +136,11 @@ class ConvNd(Op):
         need = ctx.needs_input_grad
         ctx.save_inputs(0 if need[1] else None, 1 if need[0] else None)
         ctx.in_shape, ctx.kernel = x.shape[2:], w.shape[2:]
-        n, o = x.shape[0], w.shape[0]
-        cols = _im2col(ctx, x, w.shape[2:], out_shape, stride, padding, dilation, groups)
+        cols, y = _conv_arrays(ctx, x, w, stride, padding, dilation, groups, out_shape)
         # the weight gradient needs the same columns: kept when small, rebuilt otherwise
         # (ResNet-sized columns would multiply the peak memory of a training step)
         ctx.cols = cols if need[1] and cols.nbytes <= _COLS_CACHE_BYTES else None
-        # (G, Og, Cg*K) @ (G, Cg*K, N*P): P stays innermost, so the final transpose to
-        # (N, O, *out) copies whole rows
-        y = ctx.xp.matmul(w.reshape(groups, o // groups, cols.shape[1]), cols)
-        y = y.reshape(groups, o // groups, n, math.prod(out_shape)).transpose(2, 0, 1, 3)
-        return ctx.xp.ascontiguousarray(y).reshape((n, o) + tuple(out_shape))
+        return y
 
     @staticmethod
     def backward(ctx, gy):
@@ -153,6 +176,17 @@ class ConvTransposeNd(Op):
         c = groups * cg
         padded = tuple(s + lo + hi for s, (lo, hi) in zip(in_shape, padding))
         head = (slice(None), slice(None))
+        # stride 1 with as many input as output channels: a convolution of g with the
+        # flipped kernel, forward's im2col and GEMM (no scatter-adds, no GEMM widened to the
+        # padded rows; 10-30% less CPU time on ResNet's 3x3 layers). Its columns hold O*K
+        # rows where the scatter's hold C*K, so with few input channels (a stem) the
+        # scatter stays. The right pad is d*(k-1) - hi for conv's adjoint, more by
+        # conv_transpose's output_padding.
+        pads = tuple((d * (k - 1) - lo, i - m + lo) for d, k, (lo, _), i, m in
+                     zip(dilation, kernel, padding, in_shape, out_shape))
+        if c >= o and all(s == 1 for s in stride) and min(min(pads)) >= 0:
+            return _conv_arrays(ctx, g, _flipped_adjoint_weight(w, groups), stride, pads,
+                                dilation, groups, tuple(in_shape))[1]
         if nd == 2 and tuple(stride) == (1, 1):
             out = _col2im_flat(xp, g, wt, groups, c, kernel, dilation, padded)
         else:

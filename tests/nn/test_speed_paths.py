@@ -93,7 +93,8 @@ def test_conv_cached_columns_match_rebuilt(monkeypatch):
     numpy.testing.assert_array_equal(grads[0][1], grads[1][1])
 
 
-@pytest.mark.parametrize("norm", ["batch", "layer", "group"])
+@pytest.mark.parametrize("norm", ["batch", "layer", "group", "instance", "batch4d",
+                                  "batch_noaffine", "batch_strided"])
 def test_norm_array_backward_matches_graph_backward(norm):
     rng = numpy.random.default_rng(4)
     x = _t(rng.standard_normal((4, 6, 3)))
@@ -105,8 +106,107 @@ def test_norm_array_backward_matches_graph_backward(norm):
             return EN.batch_norm(x, None, None, w, b, training=True)
         if norm == "layer":
             return EN.layer_norm(x.transpose(1, 2), (6,), w, b).transpose(1, 2)
+        if norm == "instance":  # per-channel path: parameter grads also sum the batch
+            return EN.instance_norm(x, weight=w, bias=b)
+        if norm == "batch4d":  # per-channel path, matmul dot products over (0, 2, 3)
+            return EN.batch_norm(x.reshape(4, 6, 3, 1) * 3.0 + 5.0, None, None, w, b,
+                                 training=True).reshape(4, 6, 3)
+        if norm == "batch_noaffine":
+            y = EN.batch_norm(x, None, None, None, None, training=True)
+            return y * w.reshape(6, 1) + b.reshape(6, 1)
+        if norm == "batch_strided":  # a non-contiguous input: the multiply-sum reduction
+            xs = x.transpose(1, 2).contiguous().transpose(1, 2)
+            return EN.batch_norm(xs, None, None, w, b, training=True)
         return EN.group_norm(x, 3, w, b)
     fast = ember.autograd.grad(f(), (x, w, b), gy)
     graph = ember.autograd.grad(f(), (x, w, b), gy, create_graph=True)
     for a, c in zip(fast, graph):
         numpy.testing.assert_allclose(a.numpy(), c.detach().numpy(), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("cfg", [
+    {"padding": 1}, {"padding": 2, "dilation": 2, "groups": 2}, {"padding": "same"},
+    {"padding": 0}, {"padding": (2, 0)}])
+def test_conv_input_grad_as_flipped_conv_matches_scatter(cfg):
+    # stride 1 with C >= O computes the input gradient as a convolution of the output
+    # gradient with the flipped kernel; the scatter-add path (taken when C < O) is the
+    # reference, reached here by the transposed convolution with the roles swapped
+    rng = numpy.random.default_rng(5)
+    k = (4, 3) if cfg.get("padding") == "same" else (3, 3)
+    groups = cfg.get("groups", 1)
+    a, w = rng.standard_normal((2, 6, 7, 8)), rng.standard_normal((4, 6 // groups) + k)
+    x, wt = _t(a), _t(w)
+    y = EC.conv2d(x, wt, **cfg)
+    gy = rng.standard_normal(y.shape).astype(numpy.float32)
+    gx, gw = ember.autograd.grad(y, (x, wt), ember.tensor(gy))
+    # gx by the definition: d/dx <conv(x, w), gy>, with the scatter path forced through a
+    # zero-padded weight that makes C < O (extra output channels see zero upstream grad)
+    pad_o = 8
+    w2 = numpy.concatenate([w, numpy.zeros((pad_o,) + w.shape[1:])], 0)
+    g2 = numpy.concatenate([gy, numpy.zeros((2, pad_o * 1) + gy.shape[2:])], 1) \
+        if groups == 1 else None
+    if g2 is not None:
+        x2, wt2 = _t(a), _t(w2)
+        y2 = EC.conv2d(x2, wt2, **cfg)
+        gx2, = ember.autograd.grad(y2, (x2,), ember.tensor(g2.astype(numpy.float32)))
+        numpy.testing.assert_allclose(gx.numpy(), gx2.numpy(), rtol=1e-5, atol=1e-5)
+    import torch
+    tx = torch.tensor(a, dtype=torch.float32, requires_grad=True)
+    tw = torch.tensor(w, dtype=torch.float32, requires_grad=True)
+    ty = torch.nn.functional.conv2d(tx, tw, **cfg)
+    tgx, tgw = torch.autograd.grad(ty, (tx, tw), torch.tensor(gy))
+    numpy.testing.assert_allclose(gx.numpy(), tgx.numpy(), rtol=1e-4, atol=1e-4)
+    numpy.testing.assert_allclose(gw.numpy(), tgw.numpy(), rtol=1e-4, atol=1e-4)
+
+
+def test_conv_transpose_stride1_output_padding_matches_torch():
+    # stride 1 with output_padding < dilation: the flipped-conv path's right pad grows
+    import torch
+    rng = numpy.random.default_rng(6)
+    a, w = rng.standard_normal((2, 6, 5, 5)), rng.standard_normal((6, 4, 3, 3))
+    x, wt = _t(a), _t(w)
+    y = EC.conv_transpose2d(x, wt, padding=1, output_padding=1, dilation=2)
+    ty = torch.nn.functional.conv_transpose2d(torch.tensor(a, dtype=torch.float32),
+                                              torch.tensor(w, dtype=torch.float32),
+                                              padding=1, output_padding=1, dilation=2)
+    assert tuple(y.shape) == tuple(ty.shape)
+    numpy.testing.assert_allclose(y.detach().numpy(), ty.numpy(), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("norm", ["batch", "layer", "instance"])
+def test_norm_dot_product_reductions_match_graph_backward(norm):
+    # spatial/feature sizes >= 8 take the batched dot products (matmul) for the variance
+    # and the backward's sum(g * (x - mean)); shifted data checks they are centred
+    rng = numpy.random.default_rng(7)
+    x = _t(rng.standard_normal((4, 6, 4, 4)) * 2.0 + 7.0)
+    w, b = _t(rng.standard_normal(6)), _t(rng.standard_normal(6))
+    wl, bl = _t(rng.standard_normal(16)), _t(rng.standard_normal(16))
+    gy = ember.tensor(rng.standard_normal((4, 6, 4, 4)).astype(numpy.float32))
+    args = (x, w, b) if norm != "layer" else (x, wl, bl)
+
+    def f():
+        if norm == "batch":
+            return EN.batch_norm(x, None, None, w, b, training=True)
+        if norm == "instance":
+            return EN.instance_norm(x, weight=w, bias=b)
+        return EN.layer_norm(x.reshape(4, 6, 16), (16,), wl, bl).reshape(4, 6, 4, 4)
+    fast = ember.autograd.grad(f(), args, gy)
+    graph = ember.autograd.grad(f(), args, gy, create_graph=True)
+    for a, c in zip(fast, graph):
+        numpy.testing.assert_allclose(a.numpy(), c.detach().numpy(), rtol=1e-4, atol=1e-4)
+    import torch
+    tx = torch.tensor(x.detach().numpy(), requires_grad=True)
+    if norm == "batch":
+        ty = torch.nn.functional.batch_norm(tx, None, None, torch.tensor(w.detach().numpy()),
+                                            torch.tensor(b.detach().numpy()), training=True)
+    elif norm == "instance":
+        ty = torch.nn.functional.instance_norm(tx, weight=torch.tensor(w.detach().numpy()),
+                                               bias=torch.tensor(b.detach().numpy()))
+    else:
+        ty = torch.nn.functional.layer_norm(tx.reshape(4, 6, 16), (16,),
+                                            torch.tensor(wl.detach().numpy()),
+                                            torch.tensor(bl.detach().numpy())).reshape(4, 6, 4, 4)
+    numpy.testing.assert_allclose(f().detach().numpy(), ty.detach().numpy(), rtol=1e-4,
+                                  atol=1e-4)
+    tgx, = torch.autograd.grad(ty, (tx,), torch.tensor(gy.numpy()))
+    numpy.testing.assert_allclose(fast[0].numpy(), tgx.numpy(), rtol=1e-4, atol=1e-4)
