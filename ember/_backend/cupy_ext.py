@@ -95,3 +95,8 @@ def conv_windows(x, out_shape, kernel, stride, dilation):
 def keep(mask, values):
     """values where mask holds, else +0 (a GPU where has no branch cost)."""
     return cupy.where(mask, values, 0)
+
+
+def scatter_add_rows(out, rows, values):
+    """out[rows] += values, rows a 1-D integer array (numpy_ext's sorted-rows version)."""
+    cupyx.scatter_add(out, rows, values)

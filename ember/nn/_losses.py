@@ -99,13 +99,16 @@ def _nll(input, target, weight, ignore_index, reduction):
     bad = keep & ((target < 0) | (target >= c))
     if bool(bad.any()):
         raise IndexError(f"Target {int(target[bad].reshape(-1)[0])} is out of bounds.")
+    if weight is None or not weight.requires_grad:
+        # one fused op (torch has no gradient for weight either; the composed path below
+        # stays for a weight that asks for one)
+        from ..ops.nn import nll_loss_fused
+        w = None if weight is None else weight.detach().to(input.dtype)._data
+        return nll_loss_fused(input, target._data, keep._data, w, reduction)
     safe = _ops.where(keep, target, _c.zeros_like(target))
     cdim = 1 if input.ndim >= 2 else 0
     picked = _ops.gather(input, cdim, safe.unsqueeze(cdim)).squeeze(cdim)
-    if weight is not None:
-        w = weight.index_select(0, safe.reshape(-1)).reshape(safe.shape) * keep.to(input.dtype)
-    else:
-        w = keep.to(input.dtype)
+    w = weight.index_select(0, safe.reshape(-1)).reshape(safe.shape) * keep.to(input.dtype)
     loss = -picked * w
     if reduction == "none":
         return loss

@@ -148,7 +148,7 @@ class LSTMLayer(Op):
         xp = ctx.xp
         G, _, TC, HP, CP, perm = ctx.arrays
         _, h0, _, w_hh, w_hr = ctx.inputs
-        w = w_hh._data[perm]  # (4H, P)
+        w = w_hh._data  # (4H, P), torch's gate order i, f, g, o
         wr = None if w_hr is None else w_hr._data
         H = G.shape[1] // 4
         B = h0.shape[0]
@@ -156,14 +156,28 @@ class LSTMLayer(Op):
         dh = xp.zeros((B, h0.shape[1]), dtype=dt) if dhn is None else dhn._data.copy()
         dc = xp.zeros((B, H), dtype=dt) if dcn is None else dcn._data.copy()
         do_ = None if dout is None else dout._data
-        # derivatives of the activations, all steps at once
+        # G holds i, f, o, g (activated). Every factor that does not depend on the incoming
+        # gradient is formed for all steps at once, so a step is five elementwise passes
+        # and one matmul:  dc_t += dh_t * O_t;  d[i, f] = dc_t * A_t;  d o = dh_t * Q_t;
+        # d g = dc_t * R_t;  dc_{t-1} = dc_t * f_t.
         S = G[:, :3 * H]
-        D = S * (1 - S)
         gg = G[:, 3 * H:]
-        dgg = 1 - gg * gg
-        dtc = 1 - TC * TC
+        D = 1 - S
+        D *= S                                   # sigmoid' of i, f, o
+        A = xp.empty((G.shape[0], 2, H), dtype=dt)
+        xp.multiply(gg, D[:, :H], out=A[:, 0])   # d c / d i, times sigmoid'
+        xp.multiply(CP, D[:, H:2 * H], out=A[:, 1])
+        Q = TC * D[:, 2 * H:]                    # d h / d o, times sigmoid'
+        R = gg * gg
+        xp.subtract(1, R, out=R)
+        R *= G[:, :H]                            # d c / d g, times tanh'
+        OD = 1 - TC * TC
+        OD *= G[:, 2 * H:3 * H]                  # d h / d c
+        F = G[:, H:2 * H]
         O = G[:, 2 * H:3 * H]
+        # dG in torch's gate order (i, f, g, o): no gathers for dxg, dW or the recurrence
         dG = xp.empty_like(G)
+        tmp = xp.empty((B, H), dtype=dt)
         dWr = None
         if wr is not None and ctx.needs_input_grad[4]:
             dWr = xp.zeros_like(wr)
@@ -177,20 +191,18 @@ class LSTMLayer(Op):
                     dWr += dht.T @ (O[off:e] * TC[off:e])
                 dht = dht @ wr
             dct = dc[:b]
-            dct += dht * O[off:e] * dtc[off:e]
+            t = tmp[:b]
+            xp.multiply(dht, OD[off:e], out=t)
+            dct += t
             dg = dG[off:e]
-            xp.multiply(dct, gg[off:e], out=dg[:, :H])
-            xp.multiply(dct, CP[off:e], out=dg[:, H:2 * H])
-            xp.multiply(dht, TC[off:e], out=dg[:, 2 * H:3 * H])
-            dg[:, :3 * H] *= D[off:e]
-            xp.multiply(dct, G[off:e, :H], out=dg[:, 3 * H:])
-            dg[:, 3 * H:] *= dgg[off:e]
-            dct *= G[off:e, H:2 * H]
-            dh[:b] = dg @ w
-        inv = xp.argsort(perm)
+            xp.multiply(dct[:, None, :], A[off:e], out=dg[:, :2 * H].reshape(b, 2, H))
+            xp.multiply(dct, R[off:e], out=dg[:, 2 * H:3 * H])
+            xp.multiply(dht, Q[off:e], out=dg[:, 3 * H:])
+            dct *= F[off:e]
+            xp.matmul(dg, w, out=dh[:b])
         need = ctx.needs_input_grad
-        dxg = dG[:, inv] if need[0] else None
-        dw = (dG.T @ HP)[inv] if need[3] else None
+        dxg = dG if need[0] else None
+        dw = dG.T @ HP if need[3] else None
         return _wrap(ctx, (dxg, dh if need[1] else None, dc if need[2] else None, dw,
                            dWr))
 

@@ -1,6 +1,6 @@
 """Adam and AMSGrad (torch.optim.Adam)."""
 
-from .optimizer import Optimizer, _check_betas, _check_hparams, _lerp_, _scalar_state, _zeros_state
+from .optimizer import Optimizer, _check_betas, _check_hparams, _scalar_state, _zeros_state
 
 __all__ = ["Adam"]
 
@@ -46,14 +46,29 @@ class Adam(Optimizer):
         state["step"]._data += 1
         step = float(state["step"]._data)
         m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-        _lerp_(m, g, 1 - beta1)
+        xp = self._xp
+        # One scratch pair, the same operations in the same order as torch's
+        # lerp_/mul_/addcmul_/addcdiv_ (so the rounding matches), without a fresh
+        # temporary per term.
+        t = xp.subtract(g, m)
+        if 1 - beta1 < 0.5:  # _lerp_'s branch, in place
+            t *= 1 - beta1
+            m += t
+        else:
+            t *= 1 - (1 - beta1)
+            xp.subtract(g, t, out=m)
         v *= beta2
-        v += (1 - beta2) * g * g
+        xp.multiply(g, 1 - beta2, out=t)
+        t *= g
+        v += t
         if group["amsgrad"]:
             vmax = state["max_exp_avg_sq"]._data
-            self._xp.maximum(vmax, v, out=vmax)
+            xp.maximum(vmax, v, out=vmax)
             v = vmax
         step_size = lr / (1 - beta1 ** step)
-        denom = self._xp.sqrt(v) / (1 - beta2 ** step) ** 0.5
-        denom += group["eps"]
-        p += (-step_size * m) / denom
+        xp.sqrt(v, out=t)
+        t /= (1 - beta2 ** step) ** 0.5
+        t += group["eps"]
+        u = xp.multiply(m, -step_size)
+        u /= t
+        p += u
