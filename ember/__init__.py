@@ -5,6 +5,7 @@ torch's top-level names; it imports no optional dependency.
 """
 import warnings as _warnings
 
+from . import _blas  # noqa: F401  (first: it must run before NumPy loads OpenBLAS)
 from . import _dtype
 from ._device import device, get_default_device, set_default_device
 from ._dtype import (bfloat16, bool, cdouble, cfloat, complex64, complex128, double, dtype,
