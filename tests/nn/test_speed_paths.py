@@ -93,6 +93,21 @@ def test_conv_cached_columns_match_rebuilt(monkeypatch):
     numpy.testing.assert_array_equal(grads[0][1], grads[1][1])
 
 
+@pytest.mark.parametrize("o,groups", [(4, 1), (40, 1), (6, 3), (66, 3)])
+def test_conv_weight_grad_gemm_orientations_match_torch(o, groups):
+    # Og <= 32 takes the transposed GEMM (cols @ g^T), more channels the direct one
+    torch = pytest.importorskip("torch")
+    rng = numpy.random.default_rng(5)
+    a, w = rng.standard_normal((3, 6, 7, 6)), rng.standard_normal((o, 6 // groups, 3, 2))
+    gy = rng.standard_normal((3, o, 5, 5))
+    x, wt = _t(a), _t(w)
+    EC.conv2d(x, wt, padding=(0, 0), groups=groups).backward(_t(gy, grad=False))
+    tw = torch.tensor(w, dtype=torch.float32, requires_grad=True)
+    torch.nn.functional.conv2d(torch.tensor(a, dtype=torch.float32), tw, groups=groups
+                               ).backward(torch.tensor(gy, dtype=torch.float32))
+    numpy.testing.assert_allclose(wt.grad.numpy(), tw.grad.numpy(), rtol=1e-4, atol=1e-4)
+
+
 @pytest.mark.parametrize("norm", ["batch", "layer", "group", "instance", "batch4d",
                                   "batch_noaffine", "batch_strided"])
 def test_norm_array_backward_matches_graph_backward(norm):
