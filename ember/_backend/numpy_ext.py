@@ -294,3 +294,23 @@ def scatter_add_rows(out, rows, values):
     r = rows[order]
     starts = numpy.flatnonzero(numpy.concatenate(([True], r[1:] != r[:-1])))
     out[r[starts]] += numpy.add.reduceat(values[order], starts, axis=0)
+
+
+def broadcast_view(x, shape):
+    """numpy.broadcast_to(x, shape) (a read-only view) without its Python layer (~1.5 us
+    of nditer set-up): a C-contiguous x is the buffer of an ndarray with zero strides on the
+    broadcast dims. Others (non-contiguous, empty) take broadcast_to."""
+    if not x.flags.c_contiguous or x.size == 0:
+        return numpy.broadcast_to(x, shape)
+    lead = len(shape) - x.ndim
+    strides = [0] * lead
+    for n, s, t in zip(x.shape, x.strides, shape[lead:]):
+        if n == 1:  # as broadcast_to: stride 0 on every size-1 dim
+            strides.append(0)
+        elif n == t:
+            strides.append(s)
+        else:  # not broadcastable: broadcast_to raises NumPy's error
+            return numpy.broadcast_to(x, shape)
+    out = numpy.ndarray(shape, x.dtype, x, 0, strides)
+    out.flags.writeable = False
+    return out

@@ -318,6 +318,20 @@ def _fit_shape(node, i, g, shape):
     if lead < 0 or any(n != 1 and n != gs[lead + j] for j, n in enumerate(shape)):
         raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - "
                            f"got {list(gs)} but expected shape compatible with {list(shape)}")
+    a = g._data
+    if not grad_mode.state.enabled and a.dtype.itemsize >= 4 and a.dtype.kind == "f":
+        # no graph wanted (float16/bfloat16 keep Sum's float32 accumulation): the same
+        # reduction on the array, without an op's node and tensor wrapping
+        inner = tuple(lead + j for j, n in enumerate(shape) if n == 1 and gs[lead + j] != 1)
+        if inner:
+            out = a.sum(axis=tuple(range(lead)) + inner, keepdims=True)
+            if lead:
+                out = out.reshape(shape)
+        else:
+            out = a.sum(axis=tuple(range(lead)))
+        if type(out) is not type(a):
+            out = g.device.xp.asarray(out)
+        return _function.make_tensor(out, g.device)
     return sum_to(g, shape)
 
 

@@ -3,6 +3,8 @@ errors, then compositions of ember.ops."""
 import math as _math
 import warnings as _warnings
 
+import numpy as _np
+
 from .. import _creation as _c
 from .. import ops as _ops
 from .._tensor import Tensor as _Tensor
@@ -89,22 +91,32 @@ def _nll_checks(input, target, weight):
     return c
 
 
+_INT64 = _np.dtype("int64")
+
+
 def _nll(input, target, weight, ignore_index, reduction):
     """-input[n, target[n], ...] * weight[target], ignored targets weigh 0; mean divides by
     the summed weight of the non-ignored targets (torch's weighted mean)."""
     c = _nll_checks(input, target, weight)
     from .. import _dtype
-    target = target.to(_dtype.int64)
-    keep = target != ignore_index
-    bad = keep & ((target < 0) | (target >= c))
-    if bool(bad.any()):
-        raise IndexError(f"Target {int(target[bad].reshape(-1)[0])} is out of bounds.")
+    # the target carries no gradient: its checks run on the array (seven ember ops cost
+    # more than the whole fused loss on a small batch)
+    td = target._data
+    if td.dtype != _INT64:
+        td = td.astype(_INT64)
+    keepd = td != ignore_index
+    bad = (td < 0) | (td >= c)
+    bad &= keepd
+    if bad.any():
+        raise IndexError(f"Target {int(td[bad].reshape(-1)[0])} is out of bounds.")
     if weight is None or not weight.requires_grad:
         # one fused op (torch has no gradient for weight either; the composed path below
         # stays for a weight that asks for one)
         from ..ops.nn import nll_loss_fused
         w = None if weight is None else weight.detach().to(input.dtype)._data
-        return nll_loss_fused(input, target._data, keep._data, w, reduction)
+        return nll_loss_fused(input, td, keepd, w, reduction)
+    target = target.to(_dtype.int64)
+    keep = target != ignore_index
     safe = _ops.where(keep, target, _c.zeros_like(target))
     cdim = 1 if input.ndim >= 2 else 0
     picked = _ops.gather(input, cdim, safe.unsqueeze(cdim)).squeeze(cdim)

@@ -14,8 +14,11 @@ import warnings
 
 from .. import _dtype, return_types
 from .._tensor import Tensor, make_tensor
+from ..autograd import grad_mode as _grad_mode
 from ..autograd.function import Op
 from .shape import Expand, Reshape, canonical_dim, canonical_dims
+
+_grad_state = _grad_mode.state
 
 __all__ = ["sum", "nansum", "mean", "nanmean", "prod", "max", "min", "amax", "amin", "aminmax",
            "argmax", "argmin", "var", "std", "var_mean", "std_mean", "logsumexp", "norm",
@@ -116,7 +119,15 @@ class Sum(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        g = _unreduce(grad, ctx.in_shape, ctx.dims, ctx.keepdim)
+        dims = ctx.dims
+        # reduced leading dims (a full sum's 0-d grad) broadcast as they are: no reshape
+        if not dims or dims[-1] == len(dims) - 1:
+            g = grad
+            if not _grad_state.enabled and g._data.shape != ctx.in_shape:
+                # no graph wanted: the broadcast view itself, without an Expand node
+                return make_tensor(ctx.ext.broadcast_view(g._data, ctx.in_shape), g.device)
+        else:
+            g = _unreduce(grad, ctx.in_shape, dims, ctx.keepdim)
         return g if g._data.shape == ctx.in_shape else Expand.apply(g, shape=ctx.in_shape)
 
 

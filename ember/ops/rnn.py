@@ -81,7 +81,12 @@ class LSTMLayer(Op):
                                xp.arange(2 * H, 3 * H)])
         half = xp.ones(H4, dtype=xg.dtype)
         half[:3 * H] = 0.5
-        G = xg[:, perm] * half
+        # the reordered, halved copy by four slice operations: a fancy-indexed column
+        # gather of xg is ~5x slower
+        G = xp.empty_like(xg)
+        xp.multiply(xg[:, :2 * H], 0.5, out=G[:, :2 * H])
+        xp.multiply(xg[:, 3 * H:], 0.5, out=G[:, 2 * H:3 * H])
+        G[:, 3 * H:] = xg[:, 2 * H:3 * H]
         wT = (w_hh[perm] * half[:, None]).T  # (P, 4H)
         wrT = None if w_hr is None else w_hr.T
         P = h0.shape[1]

@@ -7,6 +7,7 @@ import torch
 
 import ember
 import ember.nn.functional as F
+from ember._backend import numpy_ext
 
 RNG = numpy.random.default_rng(5)
 
@@ -162,3 +163,115 @@ def test_stolen_gradient_is_not_shared():
     assert not numpy.shares_memory(a.grad._data, b.grad._data)
     a.grad.add_(1)
     numpy.testing.assert_allclose(_np(b.grad), numpy.ones(3))
+
+
+# ---- no-graph fast paths of backward (array formulas used when create_graph is off)
+@pytest.mark.parametrize("xs,shape", [((), (4,)), ((3, 1), (2, 3, 5)), ((1,), (0,)),
+                                      ((2, 3), (2, 3)), ((1, 1), (4, 1)),
+                                      ((2, 1, 3), (5, 2, 4, 3))])
+def test_broadcast_view_matches_broadcast_to(xs, shape):
+    x = numpy.asarray(numpy.random.default_rng(0).random(xs), dtype=numpy.float32)
+    got, want = numpy_ext.broadcast_view(x, shape), numpy.broadcast_to(x, shape)
+    assert got.shape == want.shape and got.strides == want.strides
+    assert numpy.array_equal(got, want) and not got.flags.writeable
+    assert numpy.shares_memory(got, x) or x.size == 0 or got.size == 0
+
+
+def test_broadcast_view_non_contiguous_and_bad_shape():
+    x = numpy.arange(6.0).reshape(2, 3)[:, :1]
+    assert numpy.array_equal(numpy_ext.broadcast_view(x, (2, 4)), numpy.broadcast_to(x, (2, 4)))
+    with pytest.raises(ValueError):
+        numpy_ext.broadcast_view(numpy.ones(3), (4,))
+
+
+def _grads(lib, fn, arrays, create_graph=False):
+    ts = [lib.tensor(a, requires_grad=True) for a in arrays]
+    out = fn(lib, *ts)
+    gs = lib.autograd.grad(out, ts, create_graph=create_graph)
+    return out, ts, gs
+
+
+@pytest.mark.parametrize("dim,keepdim", [(None, False), (0, False), ((0, 1), False),
+                                         (1, False), (2, True), (0, True)])
+def test_sum_backward_matches_torch(dim, keepdim):
+    x = numpy.random.default_rng(1).standard_normal((3, 4, 5)).astype(numpy.float32)
+    w = numpy.random.default_rng(2).standard_normal((3, 4, 5)).astype(numpy.float32)
+
+    def f(lib, t):
+        s = t.sum() if dim is None else t.sum(dim, keepdim=keepdim)
+        return (s * s).sum()
+    for create in (False, True):
+        _, _, (ge,) = _grads(ember, f, [x], create)
+        _, _, (gt,) = _grads(torch, f, [x], create)
+        numpy.testing.assert_allclose(ge.detach().numpy(), gt.detach().numpy(), rtol=1e-5)
+    # second derivative through the differentiable path
+    def g(lib, t):
+        return (t.sum(0) ** 3).sum()
+    _, te, (ge,) = _grads(ember, g, [w], True)
+    _, tt, (gt,) = _grads(torch, g, [w], True)
+    (ge * ge).sum().backward()
+    (gt * gt).sum().backward()
+    numpy.testing.assert_allclose(te[0].grad.numpy(), tt[0].grad.numpy(), rtol=1e-4)
+
+
+@pytest.mark.parametrize("shape", [(6, 5), (4, 5, 3), (5,)])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_cross_entropy_matches_torch(shape, reduction, weighted):
+    rng = numpy.random.default_rng(3)
+    x = rng.standard_normal(shape).astype(numpy.float32)
+    tshape = (shape[0],) + shape[2:] if len(shape) >= 2 else ()
+    t = rng.integers(0, 5, tshape)
+    if t.ndim:
+        t.flat[1] = -100
+    w = rng.random(5).astype(numpy.float32) if weighted else None
+    res = []
+    for lib in (ember, torch):
+        xx = lib.tensor(x, requires_grad=True)
+        loss = lib.nn.functional.cross_entropy(xx, lib.tensor(t), reduction=reduction,
+                                               weight=None if w is None else lib.tensor(w))
+        loss.sum().backward()
+        res.append((loss.detach().numpy(), xx.grad.numpy()))
+    numpy.testing.assert_allclose(res[0][0], res[1][0], rtol=1e-5, atol=1e-6)
+    numpy.testing.assert_allclose(res[0][1], res[1][1], rtol=1e-5, atol=1e-6)
+
+
+def test_cross_entropy_double_backward_matches_torch():
+    rng = numpy.random.default_rng(4)
+    x = rng.standard_normal((6, 5))
+    t = rng.integers(0, 5, (6,))
+    res = []
+    for lib in (ember, torch):
+        xx = lib.tensor(x, requires_grad=True)
+        (g,) = lib.autograd.grad(lib.nn.functional.cross_entropy(xx, lib.tensor(t)), xx,
+                                 create_graph=True)
+        (g * g).sum().backward()
+        res.append((g.detach().numpy(), xx.grad.numpy()))
+    numpy.testing.assert_allclose(res[0][0], res[1][0], rtol=1e-10)
+    numpy.testing.assert_allclose(res[0][1], res[1][1], rtol=1e-8, atol=1e-12)
+
+
+def test_nll_target_out_of_bounds():
+    with pytest.raises(IndexError, match="Target 4 is out of bounds"):
+        ember.nn.functional.cross_entropy(ember.randn(3, 4), ember.tensor([0, 4, 1]))
+    with pytest.raises(IndexError, match="Target -2 is out of bounds"):
+        ember.nn.functional.nll_loss(ember.randn(3, 4), ember.tensor([0, -2, 1]))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_broadcast_grads_summed_like_torch(dtype):
+    rng = numpy.random.default_rng(5)
+    a = rng.standard_normal((2, 3, 4)).astype(dtype)
+    b = rng.standard_normal((3, 1)).astype(dtype)
+    c = rng.standard_normal((4,)).astype(dtype)
+
+    def f(lib, x, y, z):
+        return ((x + y) * z).sum()
+    for create in (False, True):
+        _, _, ge = _grads(ember, f, [a, b, c], create)
+        _, _, gt = _grads(torch, f, [a, b, c], create)
+        for e, t in zip(ge, gt):
+            assert e.shape == tuple(t.shape) and str(e.dtype) == str(t.dtype)
+            numpy.testing.assert_allclose(e.detach().numpy().astype("float64"),
+                                          t.detach().numpy().astype("float64"),
+                                          rtol=1e-2 if dtype == "float16" else 1e-5)
