@@ -1,6 +1,6 @@
 """Ember's demo: train a small CNN on the handwritten digits shipped inside the package.
 
-    python -m ember.demo [--epochs 12] [--batch-size 32] [--device cpu] [--out ember-demo]
+    python -m ember.demo [--epochs 15] [--batch-size 32] [--device cpu] [--out ember-demo]
 
 It trains with Adam while a progress bar shows loss and accuracy, evaluates on the held-out
 split (accuracy, macro-F1, confusion matrix), logs to TensorBoard (when the tensorboard
@@ -63,7 +63,7 @@ def _writer(out):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m ember.demo", description=__doc__.split(
         "\n")[0])
-    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--device", default="cpu")
