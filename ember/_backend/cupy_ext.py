@@ -97,11 +97,6 @@ def keep(mask, values):
     return cupy.where(mask, values, 0)
 
 
-def scatter_add_rows(out, rows, values):
-    """out[rows] += values, rows a 1-D integer array (numpy_ext's sorted-rows version)."""
-    cupyx.scatter_add(out, rows, values)
-
-
 def broadcast_view(x, shape):
     """numpy_ext.broadcast_view's counterpart: CuPy's broadcast_to has no Python layer to skip."""
     return cupy.broadcast_to(x, shape)

@@ -77,15 +77,7 @@ class IndexPut(Op):
             if isinstance(values, xp.ndarray) and values.dtype != out.dtype:
                 values = values.astype(out.dtype)
         if accumulate:
-            rows = index[0] if type(index) is tuple and len(index) == 1 else None
-            if (rows is not None and isinstance(rows, xp.ndarray) and rows.ndim == 1
-                    and rows.dtype.kind in "iu" and out.dtype.kind in "fiu"
-                    and isinstance(values, xp.ndarray)
-                    and values.shape == rows.shape + out.shape[1:]):
-                # one index array on dim 0 (embeddings, index_select): whole rows at once
-                ctx.ext.scatter_add_rows(out, rows, values)
-            else:
-                ctx.ext.scatter_add(out, index, values)
+            ctx.ext.scatter_add(out, index, values)
         else:
             out[index] = values
         return out
