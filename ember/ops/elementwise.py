@@ -545,7 +545,7 @@ class Where(_Binary):
     @staticmethod
     def forward(ctx, cond, a, b, *, dtype):
         ctx.cond = cond
-        if type(b) is float and b == 0.0 and str(b)[0] != "-" and a.dtype == dtype:
+        if type(b) is float and b == 0.0 and math.copysign(1.0, b) > 0 and a.dtype == dtype:
             # where(mask, x, 0.0): the gradient masks of relu, clamp, max, ... (fast kernel)
             return ctx.ext.keep(cond, a)
         out = ctx.xp.where(cond, a, b)
