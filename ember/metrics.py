@@ -234,7 +234,9 @@ class Metric:
         self._device = None
 
     def update(self, preds, target):
-        s = _Scores(preds, target, self.task, self.num_classes, self.threshold)
+        self._add(_Scores(preds, target, self.task, self.num_classes, self.threshold))
+
+    def _add(self, s):
         if self._cm is not None and self._cm.shape != s.cm.shape:
             raise ValueError(f"this batch has {s.cm.shape[0]} classes but earlier ones had "
                              f"{self._cm.shape[0]}: pass num_classes to the metric")
@@ -248,7 +250,7 @@ class Metric:
 
     def __call__(self, preds, target):
         s = _Scores(preds, target, self.task, self.num_classes, self.threshold)
-        self.update(preds, target)
+        self._add(s)
         return self._value(s.cm, s.task, s.device)
 
     def __repr__(self):
