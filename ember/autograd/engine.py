@@ -227,22 +227,13 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                             g = _fit_shape(node, i, g, shape)
                         if d.dtype is not dt:
                             g = g.to(_dtype.from_numpy(dt))
-                        b = buffers.get(nxt)
-                        if b is None:
-                            if type(nxt) is AccumulateGrad or len(nxt.out_meta) == 1:
-                                buffers[nxt] = [g]
-                            else:
-                                b = buffers[nxt] = [None] * len(nxt.out_meta)
-                                b[nr] = g
-                        else:
-                            prev = b[nr]
-                            b[nr] = g if prev is None else prev + g
+                        _add(buffers, nxt, nr, g)
                 c = deps[nxt] - 1
                 deps[nxt] = c
                 if c == 0:
                     heappush(heap, (-nxt.seq, id(nxt), nxt))
             # drop our references: an unshared gradient can then become a leaf's .grad as is
-            in_grads = g = b = d = None
+            in_grads = g = d = None
     finally:
         state.enabled = prev_mode
         if anomaly:
