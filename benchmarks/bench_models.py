@@ -46,7 +46,19 @@ def _data(L, shape, classes=None, n=None):
     return x, L.tensor(rng.integers(0, classes, n or shape[0]))
 
 
-def _train(model, opt, F, x, y):
+def _train(model, opt, F, x, y, amp=None):
+    if amp is not None:  # amp = the framework module: float16 autocast + GradScaler (GPU)
+        scaler = amp.amp.GradScaler()
+
+        def amp_step():
+            opt.zero_grad()
+            with amp.autocast("cuda", dtype=amp.float16):
+                loss = F.cross_entropy(model(x), y)
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
+        return amp_step
+
     def step():
         opt.zero_grad()
         F.cross_entropy(model(x), y).backward()
@@ -87,7 +99,7 @@ def lenet(L):
     return _train(model, opt, F, x, y), 3 * f
 
 
-def _resnet18(L):
+def _resnet18(L, n=32):
     nn, F = L.nn, L.nn.functional
 
     class Block(nn.Module):
@@ -123,7 +135,6 @@ def _resnet18(L):
             out = self.layers(F.relu(self.bn(self.conv(x))))
             return self.fc(F.adaptive_avg_pool2d(out, 1).flatten(1))
 
-    n = 32
     f = conv_flops(n, 3, 64, 32, 32, 3)
     cin, hw = 64, 32
     for cout, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
@@ -137,11 +148,11 @@ def _resnet18(L):
     return ResNet(), f
 
 
-def resnet(L):
-    model, f = _resnet18(L)
+def resnet(L, batch=32, amp=None):
+    model, f = _resnet18(L, n=batch)
     opt = L.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
-    x, y = _data(L, (32, 3, 32, 32), 10)
-    return _train(model, opt, L.nn.functional, x, y), 3 * f
+    x, y = _data(L, (batch, 3, 32, 32), 10)
+    return _train(model, opt, L.nn.functional, x, y, amp), 3 * f
 
 
 def resnet_infer(L):
@@ -155,9 +166,8 @@ def resnet_infer(L):
     return step, f
 
 
-def gpt(L):
+def gpt(L, d=128, heads=4, seq=64, vocab=256, batch=16, layers=2, amp=None):
     nn, F = L.nn, L.nn.functional
-    d, heads, seq, vocab, batch = 128, 4, 64, 256, 16
 
     class Block(nn.Module):
         def __init__(self):
@@ -180,7 +190,7 @@ def gpt(L):
         def __init__(self):
             super().__init__()
             self.tok, self.pos = nn.Embedding(vocab, d), nn.Embedding(seq, d)
-            self.blocks = nn.ModuleList([Block(), Block()])
+            self.blocks = nn.ModuleList([Block() for _ in range(layers)])
             self.ln, self.head = nn.LayerNorm(d), nn.Linear(d, vocab)
 
         def forward(self, idx):
@@ -200,10 +210,20 @@ def gpt(L):
         opt.zero_grad()
         F.cross_entropy(model(idx).reshape(-1, vocab), tgt).backward()
         opt.step()
+    if amp is not None:  # float16 autocast + GradScaler (GPU)
+        scaler = amp.amp.GradScaler()
+
+        def step():
+            opt.zero_grad()
+            with amp.autocast("cuda", dtype=amp.float16):
+                loss = F.cross_entropy(model(idx).reshape(-1, vocab), tgt)
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
     rows = batch * seq
-    f = 2 * (linear_flops(rows, d, 3 * d) + linear_flops(rows, d, d)
-             + linear_flops(rows, d, 4 * d) + linear_flops(rows, 4 * d, d)
-             + 2 * 2 * batch * seq * seq * d) + linear_flops(rows, d, vocab)
+    f = layers * (linear_flops(rows, d, 3 * d) + linear_flops(rows, d, d)
+                  + linear_flops(rows, d, 4 * d) + linear_flops(rows, 4 * d, d)
+                  + 2 * 2 * batch * seq * seq * d) + linear_flops(rows, d, vocab)
     return step, 3 * f
 
 

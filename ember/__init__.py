@@ -64,11 +64,17 @@ def can_cast(from_, to):
 
 # Namespaces loaded on first use (PEP 562), so `import ember` pays only for the core:
 # `ember.nn`, `from ember import optim` and `import ember.linalg` all work as usual.
-_LAZY_SUBMODULES = frozenset({"cuda", "linalg", "metrics", "nn", "optim", "return_types", "testing",
-                              "utils", "vision"})
+_LAZY_SUBMODULES = frozenset({"amp", "backends", "cuda", "linalg", "metrics", "nn", "optim",
+                              "return_types", "testing", "utils", "vision"})
 
 
 _LAZY_FUNCTIONS = {"save": "serialization", "load": "serialization"}
+# torch.autocast and its state functions live in ember.amp (loaded on first use)
+_LAZY_FUNCTIONS.update(dict.fromkeys((
+    "autocast", "is_autocast_enabled", "get_autocast_dtype", "set_autocast_enabled",
+    "set_autocast_dtype", "is_autocast_cache_enabled", "set_autocast_cache_enabled",
+    "clear_autocast_cache", "autocast_increment_nesting", "autocast_decrement_nesting",
+), "amp.autocast_mode"))
 # torch.conv2d, torch.batch_norm, ...: nn ops that torch also has at top level
 _LAZY_FUNCTIONS.update(dict.fromkeys((
     "adaptive_avg_pool1d", "avg_pool1d", "bilinear", "celu", "conv1d", "conv2d", "conv3d",

@@ -288,13 +288,43 @@ def from_numpy(ndarray, *, _warn=True):
     return make_tensor(ndarray, canonical("cpu"))
 
 
+_DLPACK_CPU = 1  # DLDeviceType kDLCPU; kDLCUDA is 2
+
+
+class _Capsule:
+    """A bare DLPack capsule (torch.utils.dlpack.to_dlpack's result) seen as a host producer:
+    NumPy only consumes objects with __dlpack__ and reads the capsule's device itself."""
+
+    def __init__(self, capsule):
+        self._capsule = capsule
+
+    def __dlpack__(self, *args, **kwargs):
+        return self._capsule
+
+    def __dlpack_device__(self):
+        return (_DLPACK_CPU, 0)
+
+
 def from_dlpack(ext_tensor):
-    """Zero-copy import from any DLPack producer (CuPy, NumPy, torch)."""
-    if hasattr(ext_tensor, "__dlpack_device__") and ext_tensor.__dlpack_device__()[0] != 1:
+    """Zero-copy import from any DLPack producer (torch, NumPy, CuPy, ...) or a DLPack capsule:
+    host memory becomes a CPU tensor, GPU memory a CUDA tensor over the same buffer."""
+    if type(ext_tensor).__name__ == "PyCapsule":
+        try:
+            return make_tensor(numpy.from_dlpack(_Capsule(ext_tensor)), canonical("cpu"))
+        except BufferError:  # a GPU capsule (NumPy refuses it before consuming it)
+            from ._device import _cupy, device
+            array = _cupy().from_dlpack(ext_tensor)
+            return make_tensor(array, device("cuda", array.device.id))
+    if ext_tensor.__dlpack_device__()[0] != _DLPACK_CPU:
         from ._device import _cupy, device
-        cp = _cupy()
-        array = cp.from_dlpack(ext_tensor)
+        array = _cupy().from_dlpack(ext_tensor)
         return make_tensor(array, device("cuda", array.device.id))
+    if str(getattr(ext_tensor, "dtype", "")).endswith("bfloat16"):
+        # NumPy knows no DLPack bfloat16: import the producer's 16-bit view, then reinterpret
+        import sys
+        library = sys.modules.get(type(ext_tensor).__module__.partition(".")[0])
+        bits = numpy.from_dlpack(ext_tensor.view(library.int16))
+        return make_tensor(bits.view(_dtype.bfloat16.np), canonical("cpu"))
     return make_tensor(numpy.from_dlpack(ext_tensor), canonical("cpu"))
 
 

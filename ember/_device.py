@@ -17,15 +17,40 @@ from ._backend import host_memory, numpy_ext  # noqa: F401  (host_memory: see it
 _DEVICE_STRING = re.compile(r"^([a-zA-Z_]+)(?::([1-9]\d*|0))?$")
 
 
+CUDA_INSTALL_HINT = ("pip install 'ember[cuda]' (CuPy for CUDA 12: cupy-cuda12x; for CUDA 13 "
+                     "install cupy-cuda13x instead)")
+
+
 @functools.cache
 def _cupy():
+    """CuPy, once a GPU is known to be there; RuntimeError naming the install otherwise.
+
+    (torch, built without CUDA, raises AssertionError("Torch not compiled with CUDA enabled")
+    from its functions and RuntimeError from Stream/Event/device(); a RuntimeError is the
+    honest common answer: the failure is the environment, not a broken invariant.)"""
     try:
         import cupy
     except ImportError:
-        raise RuntimeError(
-            "device 'cuda' needs CuPy and an NVIDIA GPU: pip install 'ember[cuda]' "
-            "(or cupy-cuda13x for CUDA 13)") from None
+        raise RuntimeError(f"CUDA is not available: CuPy is not installed. Ember runs on NVIDIA "
+                           f"GPUs through CuPy: {CUDA_INSTALL_HINT}") from None
+    try:
+        count = cupy.cuda.runtime.getDeviceCount()
+    except Exception as e:  # noqa: BLE001 - CuPy present, but no driver or no usable GPU
+        raise RuntimeError(f"CUDA is not available: CuPy is installed but found no usable NVIDIA "
+                           f"GPU or driver ({e})") from None
+    if count == 0:
+        raise RuntimeError("CUDA is not available: CuPy is installed but found no NVIDIA GPU")
+    # ember.backends.cuda.matmul.allow_tf32 set before CuPy was loaded: CuPy would follow
+    # its CUPY_TF32 environment variable, so tell it where the two disagree
+    from .backends import cuda as backends_cuda
+    if backends_cuda.matmul.allow_tf32 != backends_cuda._Matmul().allow_tf32:
+        _cupy_ext().set_matmul_tf32(backends_cuda.matmul.allow_tf32)
     return cupy
+
+
+def cupy_loaded():
+    """Whether CUDA is in use in this process (CuPy imported and a GPU found)."""
+    return _cupy.cache_info().currsize > 0
 
 
 @functools.cache

@@ -14,6 +14,9 @@ from .autograd import function as _function
 from .autograd import grad_mode as _grad_mode
 
 _NP_DIFFERENTIABLE = _function._DIFFERENTIABLE
+_op_hooks = _function.hooks
+_grad_state = _grad_mode.state
+_new = object.__new__
 
 
 class Size(tuple):
@@ -61,6 +64,16 @@ def make_tensor(data, device, requires_grad=False, grad_fn=None, output_nr=0):
     return t
 
 
+def _wrap_plain(out, device):
+    """A new tensor with no history over an op's result (a 0-d result may be a NumPy scalar)."""
+    if type(out) is not device.xp.ndarray:
+        out = device.xp.asarray(out)
+    t = _new(Tensor)
+    t._data, t.device, t.requires_grad, t.grad_fn, t._output_nr, t._vc = \
+        out, device, False, None, 0, [0]
+    return t
+
+
 def storage_root(t):
     """The tensor that owns t's memory: its view base, or for a detach() of a view (which is
     no view for autograd, as in torch) the base it was detached from."""
@@ -89,6 +102,7 @@ class Tensor:
     _base = None        # the root tensor this one is a view of
     _acc_ref = None     # weakref to the AccumulateGrad node of a leaf
     _hooks = None       # backward hooks of a leaf
+    _post_acc = None    # post-accumulate-grad hooks of a leaf
 
     # torch.Tensor(2, 3) is an uninitialised float tensor; torch.Tensor([1, 2]) copies data.
     def __new__(cls, *args, device=None):
@@ -286,6 +300,8 @@ class Tensor:
         return a if dtype is None else a.astype(dtype, copy=False)
 
     def __dlpack__(self, *args, **kwargs):
+        if self.requires_grad:  # torch's rule: the consumer would bypass autograd
+            raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
         return self._data.__dlpack__(*args, **kwargs)
 
     def __dlpack_device__(self):
@@ -415,6 +431,28 @@ class Tensor:
                        device if isinstance(device, (str,)) or hasattr(device, "type")
                        else f"cuda:{device}")
 
+    def pin_memory(self, device=None):
+        """A copy in page-locked host memory (fast, asynchronous copies to the GPU); needs
+        CUDA, as in torch. Already pinned: self."""
+        from . import cuda
+        if not cuda.is_available():
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        if self.device.type != "cpu":
+            raise RuntimeError(f"cannot pin '{self.type()}' only dense CPU tensors can be pinned")
+        from ._device import _cupy_ext
+        if _cupy_ext().is_pinned(self._data):
+            return self
+        # (detached: torch records the copy in the graph; pinning is done on data batches)
+        return make_tensor(_cupy_ext().pinned_copy(self._data), cpu)
+
+    def is_pinned(self, device=None):
+        """Whether the tensor is in pinned host memory (never imports CuPy to answer no: no
+        memory can be pinned before CuPy is loaded)."""
+        import sys
+        if self.device.type != "cpu" or "ember._backend.cupy_ext" not in sys.modules:
+            return False
+        return sys.modules["ember._backend.cupy_ext"].is_pinned(self._data)
+
     def clone(self, *, memory_format=None):
         return ops.clone(self, memory_format=memory_format)
 
@@ -504,13 +542,15 @@ class Tensor:
         if self.grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
                                "tensors")
-        hooks = self.__dict__.setdefault("_post_acc", [])
+        hooks = self._post_acc
+        if hooks is None:
+            hooks = self._post_acc = []
         hooks.append(hook)
         return _function._RemovableHandle(hooks, hook)
 
     @property
     def _post_acc_hooks(self):
-        return self.__dict__.get("_post_acc")
+        return self._post_acc
 
     def retain_grad(self):
         if self.grad_fn is None:
@@ -539,6 +579,18 @@ class Tensor:
     # the operators call the primitives straight: ops.add/ops.mul with the defaults are
     # exactly these, and a+b is the hottest call there is
     def __add__(self, other):
+        # two tensors of one dtype and device that record nothing (the common case under
+        # no_grad, in optimizers and in backward formulas): Add.forward's `a + b` straight,
+        # no promotion scan and no node; anything else (or a shape error, whose message
+        # the general path words as torch) goes through Add.apply
+        if type(other) is Tensor and not _op_hooks.active and _op_hooks.autocast is None:
+            a, b = self._data, other._data
+            if a.dtype is b.dtype and self.device is other.device and not (
+                    (self.requires_grad or other.requires_grad) and _grad_state.enabled):
+                try:
+                    return _wrap_plain(a + b, self.device)
+                except ValueError:
+                    pass
         return _Add.apply(self, other)
 
     def __radd__(self, other):
@@ -548,6 +600,16 @@ class Tensor:
         return self.add_(other)
 
     def __sub__(self, other):
+        if type(other) is Tensor and not _op_hooks.active and _op_hooks.autocast is None:
+            # as __add__; bool - bool raises
+            a, b = self._data, other._data
+            if a.dtype is b.dtype and self.device is other.device and a.dtype.kind != "b" \
+                    and not ((self.requires_grad or other.requires_grad) and
+                             _grad_state.enabled):
+                try:
+                    return _wrap_plain(a - b, self.device)
+                except ValueError:
+                    pass
         return ops.sub(self, other)
 
     def __rsub__(self, other):
@@ -557,6 +619,15 @@ class Tensor:
         return self.sub_(other)
 
     def __mul__(self, other):
+        if type(other) is Tensor and not _op_hooks.active and _op_hooks.autocast is None:
+            # as __add__
+            a, b = self._data, other._data
+            if a.dtype is b.dtype and self.device is other.device and not (
+                    (self.requires_grad or other.requires_grad) and _grad_state.enabled):
+                try:
+                    return _wrap_plain(a * b, self.device)
+                except ValueError:
+                    pass
         return _Mul.apply(self, other)
 
     def __rmul__(self, other):

@@ -2,10 +2,12 @@
 functions (rand, randn, randint, randperm, normal, bernoulli, multinomial, poisson, *_like).
 
 Every generator is NumPy's counter-based Philox: a stream is a (key, counter) pair, so a
-state is small, exact to save and restore, and reproducible on any device (CUDA tensors
-are drawn on the host and copied for now). The numbers differ from torch's (torch uses
-a Mersenne Twister on the CPU); the distributions, dtypes, shapes, seeding semantics and
-errors are torch's.
+state is small, exact to save and restore, and reproducible on any device. One generator
+serves every device: CUDA tensors (rand, randn, dropout masks, ...) are drawn on the host and
+copied, so the same seed gives the same numbers on the CPU and on a GPU (torch does not
+promise that; ember.cuda.manual_seed seeds this same generator). The numbers differ from
+torch's (torch uses a Mersenne Twister on the CPU); the distributions, dtypes, shapes,
+seeding semantics and errors are torch's.
 """
 import contextlib
 import json

@@ -250,10 +250,30 @@ class _Unpickler(pickle.Unpickler):
             ml = None
         if isinstance(ml, dict):
             ml = ml.get(location, location)
-        dev = canonical(location if ml is None else ml)
+        dev = _device_cls(location if ml is None else ml)
+        if dev.type == "cuda":
+            _check_cuda_location(dev)
+        dev = canonical(dev)
         if dev is not cpu:
-            flat = dev.xp.asarray(flat)
+            with dev.xp.cuda.Device(dev.index):
+                flat = dev.xp.asarray(flat)
         return _Storage(flat, dev)
+
+
+def _check_cuda_location(dev):
+    """torch's errors for storages mapped to a GPU that is not there."""
+    from . import cuda
+    if not cuda.is_available():
+        raise RuntimeError(
+            "Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is "
+            "False. If you are running on a CPU-only machine, please use torch.load with "
+            "map_location=torch.device('cpu') to map your storages to the CPU.")
+    count = cuda.device_count()
+    if dev.index is not None and dev.index >= count:
+        raise RuntimeError(
+            f"Attempting to deserialize object on CUDA device {dev.index} but "
+            f"torch.cuda.device_count() is {count}. Please use torch.load with map_location to "
+            "map your storages to an existing device.")
 
 
 def _open_zip(f):

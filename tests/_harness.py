@@ -61,9 +61,14 @@ def flat_tensors(x, kind):
     return []
 
 
-def assert_same(e_out, t_out, atol, rtol, what="output"):
+def assert_same(e_out, t_out, atol, rtol, what="output", device=None):
+    """Ember's result against torch's (torch runs on the CPU: Ember's values are copied to
+    the host to compare). With `device`, Ember's tensors must also live on that device."""
     if isinstance(t_out, torch.Tensor):
         assert isinstance(e_out, ember.Tensor), f"{what}: expected a Tensor, got {type(e_out)}"
+        if device is not None:
+            assert e_out.device.type == ember.device(device).type, \
+                f"{what}: on {e_out.device}, expected {device}"
         assert tuple(e_out.shape) == tuple(t_out.shape), \
             f"{what}: shape {tuple(e_out.shape)} != torch {tuple(t_out.shape)}"
         assert e_out.dtype.name == str(t_out.dtype).replace("torch.", ""), \
@@ -74,7 +79,7 @@ def assert_same(e_out, t_out, atol, rtol, what="output"):
         assert isinstance(e_out, (tuple, list)), f"{what}: expected a sequence, got {e_out!r}"
         assert len(e_out) == len(t_out), f"{what}: {len(e_out)} items != torch {len(t_out)}"
         for i, (e, t) in enumerate(zip(e_out, t_out)):
-            assert_same(e, t, atol, rtol, f"{what}[{i}]")
+            assert_same(e, t, atol, rtol, f"{what}[{i}]", device)
     else:
         assert e_out == t_out or (numpy.isnan(t_out) and numpy.isnan(e_out)), \
             f"{what}: {e_out!r} != torch {t_out!r}"
@@ -86,7 +91,7 @@ def check_forward_backward(ember_fn, torch_fn, args, kwargs, device="cpu", dtype
     t_args = make_inputs(args, device, dtype, grad, "torch")
     t_out = torch_fn(*t_args, **kwargs)
     e_out = ember_fn(*e_args, **kwargs)
-    assert_same(e_out, t_out, atol, rtol)
+    assert_same(e_out, t_out, atol, rtol, device=device)
     if not grad:
         return
     t_in = [t for t in flat_tensors(t_args, torch.Tensor) if t.requires_grad]
@@ -107,4 +112,4 @@ def check_forward_backward(ember_fn, torch_fn, args, kwargs, device="cpu", dtype
             assert e is None or not to_numpy(e).any(), f"grad[{i}]: torch has none"
             continue
         assert e is not None, f"grad[{i}]: ember returned None, torch did not"
-        assert_same(e, t, atol, rtol, f"grad[{i}]")
+        assert_same(e, t, atol, rtol, f"grad[{i}]", device)

@@ -27,8 +27,25 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_gpu)
 
 
+def _plain_float32(monkeypatch):
+    """torch, the oracle, computes float32 on the CPU: on the GPU turn tf32 off (cuDNN's
+    default is on) so float32 results compare at float32 tolerances."""
+    import importlib
+    for name, path in (("ember.backends.cudnn", ()), ("ember.backends.cuda", ("matmul",))):
+        try:
+            target = importlib.import_module(name)
+            for attr in path:
+                target = getattr(target, attr)
+        except (ImportError, AttributeError):
+            continue
+        if hasattr(target, "allow_tf32"):
+            monkeypatch.setattr(target, "allow_tf32", False)
+
+
 @pytest.fixture(params=DEVICES)
-def device(request):
+def device(request, monkeypatch):
+    if request.param == "cuda":
+        _plain_float32(monkeypatch)
     return request.param
 
 

@@ -2,6 +2,7 @@
 import cupy
 import cupyx
 import cupyx.scipy.special
+import numpy
 
 
 def scatter_add(out, index, values):
@@ -100,3 +101,47 @@ def keep(mask, values):
 def broadcast_view(x, shape):
     """numpy_ext.broadcast_view's counterpart: CuPy's broadcast_to has no Python layer to skip."""
     return cupy.broadcast_to(x, shape)
+
+
+# ---------------------------------------------------------------- device settings (not kernels)
+
+def set_matmul_tf32(enabled):
+    """Let cuBLAS round float32 (and complex64) matmul inputs to TF32 on tensor cores
+    (ember.backends.cuda.matmul.allow_tf32). CuPy reads the CUPY_TF32 environment variable
+    once, at the first float32 matmul; its runtime switch is the compute type of
+    cupy._core._routines_linalg (set_compute_type, the function CuPy's own tests use).
+    TF32 needs compute capability 8.0+: CuPy warns and keeps full float32 on older GPUs,
+    so it is only requested there."""
+    from cupy._core import _routines_linalg as linalg
+    tf32 = getattr(linalg, "COMPUTE_TYPE_TF32", 7)
+    default = getattr(linalg, "COMPUTE_TYPE_DEFAULT", 1)
+    if enabled and int(cupy.cuda.Device().compute_capability) < 80:
+        enabled = False
+    linalg.set_compute_type(cupy.float32, tf32 if enabled else default)
+
+
+def pinned_copy(array):
+    """A NumPy array in page-locked (pinned) host memory holding a copy of `array`: copies
+    between it and the GPU run at full bus speed and can overlap with kernels."""
+    mem = cupy.cuda.alloc_pinned_memory(max(array.nbytes, 1))
+    out = numpy.ndarray(array.shape, array.dtype, buffer=mem)
+    out[...] = array
+    return out
+
+
+def is_pinned(array):
+    """Whether a NumPy array lives in CuPy's pinned host memory (views of it included)."""
+    base = array
+    while isinstance(base, numpy.ndarray):
+        base = base.base
+    return isinstance(base, (cupy.cuda.PinnedMemoryPointer, cupy.cuda.PinnedMemory))
+
+
+def conv_native(kind, x, w_or_g, stride, padding, dilation, groups, out_shape):
+    """A convolution through the cuDNN frontend, or None (cudnn not installed, or no engine
+    for the case): the caller then takes its im2col path. kind "forward": (x, w), out_shape
+    = output spatial shape; "dgrad": (grad_out, w), out_shape = input spatial shape;
+    "wgrad": (x, grad_out), out_shape = kernel. padding is (lo, hi) per spatial dim."""
+    from . import cudnn as conv
+    fn = {"forward": conv.forward, "dgrad": conv.dgrad, "wgrad": conv.wgrad}[kind]
+    return fn(cupy, x, w_or_g, stride, padding, dilation, groups, out_shape)

@@ -14,6 +14,7 @@ import os
 import re
 import traceback
 import weakref
+from weakref import ref as _weakref
 
 import numpy
 
@@ -37,12 +38,14 @@ class _Hooks:
     active = False
     anomaly = False
     anomaly_check_nan = True
-    autocast = None     # callable(op_cls, arrays) -> arrays, set by ember.amp
+    # callable(op_cls, args, attrs) -> (args, None) to run the op on the (cast) args, or
+    # (args, result) when it ran the op itself; set by ember.amp while autocast is on
+    autocast = None
     tracer = None       # callable(op_cls, args, attrs, result), set by ember.jit
 
     @classmethod
     def refresh(cls):
-        cls.active = bool(cls.anomaly or cls.autocast or cls.tracer)
+        cls.active = bool(cls.anomaly or cls.tracer)  # autocast is read on its own
 
 
 hooks = _Hooks
@@ -52,6 +55,14 @@ def register_bfloat16(np_dtype):
     """bfloat16's NumPy dtype exists only once ml_dtypes is loaded; it is floating."""
     _DIFFERENTIABLE.add(np_dtype)
     _FLOATING.add(np_dtype)
+
+
+def autocast_args(op_cls, *args):
+    """The tensor args as autocast hands them to `op_cls`, for an entry point that checks
+    dtypes or adds a bias before calling its Op (torch casts at the entry). Callers test
+    `hooks.autocast is not None` first, so the common path costs one attribute read."""
+    from ..amp.autocast_mode import autocast_args as cast
+    return cast(op_cls, *args)
 
 
 class Node:
@@ -336,6 +347,10 @@ class Op:
 
     @classmethod
     def apply(cls, *args, **attrs):
+        if hooks.autocast is not None:  # autocast casts the Tensor args (differentiably)
+            args, done = hooks.autocast(cls, args, attrs)
+            if done is not None:
+                return done
         # One pass over the arguments: the device, whether a gradient is needed, the
         # arrays, and whether torch's promotion can change anything (the common case,
         # every tensor of one dtype and no Python scalar, needs no promotion work).
@@ -372,14 +387,25 @@ class Op:
                     (mode == "common" or np_dt in _FLOATING)):
                 arrays = _promote(args, [a for a in args if isinstance(a, Tensor)], has_scalar,
                                   mode)
-            if hooks.active and hooks.autocast is not None:
-                arrays = hooks.autocast(cls, arrays)
             ctx = _new(Node)  # Node(cls, dev) written out: this runs once per op
             ctx.op, ctx.device, ctx.xp, ctx.ext = cls, dev, dev.xp, dev.ext
             link = need and _grad_state.enabled
             if link:
-                ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a.requires_grad
-                                              for a in args])
+                nargs = len(args)
+                if nargs == 1:  # (a gradient is needed: the one input is a tensor needing it)
+                    ctx.needs_input_grad = _NEED_ONE
+                elif nargs == 2:
+                    a, b = args
+                    ctx.needs_input_grad = (isinstance(a, Tensor) and a.requires_grad,
+                                            isinstance(b, Tensor) and b.requires_grad)
+                elif nargs == 3:
+                    a, b, c = args
+                    ctx.needs_input_grad = (isinstance(a, Tensor) and a.requires_grad,
+                                            isinstance(b, Tensor) and b.requires_grad,
+                                            isinstance(c, Tensor) and c.requires_grad)
+                else:
+                    ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a.requires_grad
+                                                  for a in args])
             else:
                 ctx.needs_input_grad = _NO_NEEDS[len(args)] if len(args) < 8 else \
                     (False,) * len(args)
@@ -392,7 +418,9 @@ class Op:
             if type(out) is not dev.xp.ndarray:
                 out = dev.xp.asarray(out)
             if link and out.dtype in _DIFFERENTIABLE and cls.differentiable_outputs is None:
-                result = make_tensor(out, ctx.device, True, ctx, 0)
+                result = _new(Tensor)  # make_tensor(out, ctx.device, True, ctx, 0) written out
+                result._data, result.device, result.requires_grad = out, ctx.device, True
+                result.grad_fn, result._output_nr, result._vc = ctx, 0, [0]
                 _link(ctx, args, (result,))
             else:  # make_tensor(out, ctx.device) written out
                 result = _new(Tensor)
@@ -435,6 +463,7 @@ def _build_scalar_keeps():
 
 _SCALAR_KEEPS = _build_scalar_keeps()
 _NO_NEEDS = tuple((False,) * n for n in range(8))
+_NEED_ONE = (True,)
 _FLOATING = {d._np for d in _dtype.ALL if d._np is not None and _dtype.is_float_like(d)}
 
 
@@ -511,8 +540,16 @@ def _link(ctx, args, results):
     for a, n in zip(args, ctx.needs_input_grad):
         if n:
             fn = a.grad_fn
-            if fn is None:
-                edges.append((a._accumulator(), 0))
+            if fn is None:  # a leaf: its live AccumulateGrad (a._accumulator() inlined)
+                fn = a._acc_ref
+                if fn is not None:
+                    fn = fn()
+                if fn is None:  # AccumulateGrad(a) written out
+                    fn = _new(AccumulateGrad)
+                    fn.variable, fn.next_functions, fn.seq = a, (), -1
+                    fn._pre_hooks = fn._post_hooks = None
+                    a._acc_ref = _weakref(fn)
+                edges.append((fn, 0))
             elif a._base is not None and fn._view_v != a._vc[0]:
                 edges.append(_edge(a))
             else:
@@ -529,11 +566,20 @@ def _link(ctx, args, results):
         ctx.out_meta = ((d.shape, d.dtype),)
     else:
         ctx.out_meta = tuple([(t._data.shape, t._data.dtype) for t in results])
-    if ctx._save_idx is not None:
-        saved = tuple([None if i is None else args[i] for i in ctx._save_idx])
-        ctx._saved = saved
-        ctx._saved_versions = tuple([t._vc[0] if isinstance(t, Tensor) else None
-                                     for t in saved])
+    idx = ctx._save_idx
+    if idx is not None:
+        if len(idx) == 2:  # the common case (binary ops, linear) without list building
+            i, j = idx
+            s0 = None if i is None else args[i]
+            s1 = None if j is None else args[j]
+            ctx._saved = (s0, s1)
+            ctx._saved_versions = (s0._vc[0] if isinstance(s0, Tensor) else None,
+                                   s1._vc[0] if isinstance(s1, Tensor) else None)
+        else:
+            saved = tuple([None if i is None else args[i] for i in idx])
+            ctx._saved = saved
+            ctx._saved_versions = tuple([t._vc[0] if isinstance(t, Tensor) else None
+                                         for t in saved])
     if ctx._save_out:
         ctx._out_arrays = tuple([t._data for t in results])
         ctx._out_vcs = tuple([t._vc for t in results])

@@ -1,5 +1,6 @@
 """The losses of torch.nn.functional (re-exported there): argument checks with torch's
 errors, then compositions of ember.ops."""
+import functools as _functools
 import math as _math
 import warnings as _warnings
 
@@ -8,6 +9,8 @@ import numpy as _np
 from .. import _creation as _c
 from .. import ops as _ops
 from .._tensor import Tensor as _Tensor
+from ..autograd.function import autocast_args as _autocast_args
+from ..autograd.function import hooks as _hooks
 from ..ops.inplace import _NAMES
 from ..ops.joining import cat
 from ..ops.nn import log_softmax as _log_softmax
@@ -38,6 +41,21 @@ __all__ = ["binary_cross_entropy",
            "soft_margin_loss",
            "triplet_margin_loss",
            "triplet_margin_with_distance_loss"]
+
+
+
+def _float32_under_autocast(loss):
+    """For the losses on torch's float32 autocast lists (all but gaussian_nll_loss and
+    multilabel_soft_margin_loss, which torch composes of other ops): under autocast their
+    floating tensor arguments are cast to float32 at the entry, as torch does."""
+    @_functools.wraps(loss)
+    def entry(*args, **kwargs):
+        if _hooks.autocast is not None:
+            from ..ops.nn import NllLoss  # the float32 policy's representative
+            args = _autocast_args(NllLoss, *args)
+            kwargs = dict(zip(kwargs, _autocast_args(NllLoss, *kwargs.values())))
+        return loss(*args, **kwargs)
+    return entry
 
 
 def _legacy_reduction(size_average, reduce):
@@ -129,11 +147,13 @@ def _nll(input, target, weight, ignore_index, reduction):
     return loss.sum() / w.sum()
 
 
+@_float32_under_autocast
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     return _nll(input, target, weight, ignore_index, _reduction(size_average, reduce, reduction))
 
 
+@_float32_under_autocast
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
                   reduce=None, reduction="mean", label_smoothing=0.0):
     reduction = _reduction(size_average, reduce, reduction)
@@ -202,6 +222,7 @@ def _weighted_reduce(loss, weight, reduction, input):
     return loss.sum() / weight.sum() if reduction == "mean" else _reduce(loss, reduction)
 
 
+@_float32_under_autocast
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     reduction = _reduction(size_average, reduce, reduction)
     _pointwise_checks(input, target, "mse_loss")
@@ -209,12 +230,14 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     return _weighted_reduce(d * d, weight, reduction, input)
 
 
+@_float32_under_autocast
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     reduction = _reduction(size_average, reduce, reduction)
     _pointwise_checks(input, target, "l1_loss")
     return _weighted_reduce(_ops.abs(input - target), weight, reduction, input)
 
 
+@_float32_under_autocast
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     reduction = _reduction(size_average, reduce, reduction)
     _pointwise_checks(input, target, "smooth_l1_loss")
@@ -228,6 +251,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return _reduce(loss, reduction)
 
 
+@_float32_under_autocast
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     reduction = _reduction(None, None, reduction)
     _pointwise_checks(input, target, "huber_loss")
@@ -241,6 +265,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     return _reduce(loss, reduction)
 
 
+@_float32_under_autocast
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
@@ -259,6 +284,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return _reduce(loss, reduction)
 
 
+@_float32_under_autocast
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
     reduction = _reduction(size_average, reduce, reduction)
@@ -276,6 +302,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     return _reduce(loss, reduction)
 
 
+@_float32_under_autocast
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
@@ -296,6 +323,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     return _reduce(loss, reduction)
 
 
+@_float32_under_autocast
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
                         reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
@@ -306,6 +334,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     return _reduce(_ops.clamp_min(-target * (input1 - input2) + margin, 0), reduction)
 
 
+@_float32_under_autocast
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
                          reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
@@ -315,6 +344,7 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     return _reduce(out, reduction)
 
 
+@_float32_under_autocast
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
                           reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
@@ -337,6 +367,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     return _reduce(out, reduction)
 
 
+@_float32_under_autocast
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
                         size_average=None, reduce=None, reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
@@ -351,6 +382,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     return _reduce(_ops.clamp_min(margin + dp - dn, 0), reduction)
 
 
+@_float32_under_autocast
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
                      reduce=None, reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
@@ -387,6 +419,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     return _reduce(loss, reduction)
 
 
+@_float32_under_autocast
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
     # log(1 + exp(-y x)) as a softplus: finite for large margins
@@ -410,6 +443,7 @@ def _margin_input_check(input, name):
                            f"batch size, but got: {list(input.shape)}")
 
 
+@_float32_under_autocast
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
                       reduce=None, reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
@@ -444,6 +478,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     return _reduce(loss, reduction)
 
 
+@_float32_under_autocast
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
     _margin_input_check(input, "multilabel_margin_loss")
@@ -493,6 +528,7 @@ def _lengths(v):
     return numpy.asarray(v if isinstance(v, (list, tuple)) else [v], dtype=numpy.int64)
 
 
+@_float32_under_autocast
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean",
              zero_infinity=False):
     """Connectionist temporal classification: the log-space forward (alpha) recursion over the

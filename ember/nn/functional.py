@@ -174,6 +174,9 @@ def _maybe_inplace(input, inplace, fn, *args):
 from .._tensor import Tensor as _Tensor
 from ..autograd.function import _FLOATING as _FLOATING_NP
 from ..autograd.function import Op as _Op
+from ..autograd.function import autocast_args as _autocast_args
+from ..autograd.function import hooks as _hooks
+from ..ops.linalg import Matmul as _Matmul
 
 
 class _Linear(_Op):
@@ -186,9 +189,12 @@ class _Linear(_Op):
     def forward(ctx, x, w, b=None):
         need = ctx.needs_input_grad
         # x's gradient needs W and W's needs x: keep only those
-        ctx.save_inputs(0 if need[1] else None, 1 if need[0] else None)
+        ctx._save_idx = (0 if need[1] else None, 1 if need[0] else None)  # save_inputs
         if x.ndim == 2:
-            out = ctx.xp.matmul(x, w.T)
+            # ndarray.dot dispatches faster than the matmul ufunc (the same GEMM, the same
+            # numbers); it matters on a layer call with few rows. bfloat16 (kind "V") keeps
+            # matmul, whose rounding differs from dot's there
+            out = x.dot(w.T) if x.dtype.kind == "f" else ctx.xp.matmul(x, w.T)
         else:  # fold the batch dims into the rows: one BLAS call
             out = ctx.xp.matmul(x.reshape(-1, x.shape[-1]), w.T).reshape(
                 x.shape[:-1] + (w.shape[0],))
@@ -227,6 +233,8 @@ class _LinearUnsafeView(_Linear):
 
 def linear(input, weight, bias=None):
     """y = input @ weight.T + bias; weight is (out_features, in_features)."""
+    if _hooks.autocast is not None:
+        input, weight, bias = _autocast_args(_Linear, input, weight, bias)
     if isinstance(input, _Tensor) and isinstance(weight, _Tensor):
         xd, wd = input._data, weight._data
         if wd.ndim == 2 and xd.ndim >= 2 and xd.shape[-1] == wd.shape[1] and \
@@ -398,6 +406,8 @@ def glu(input, dim=-1):
 
 
 def prelu(input, weight):
+    if _hooks.autocast is not None:  # on torch's low-precision lists; composed here
+        input, weight = _autocast_args(_Matmul, input, weight)
     if weight.numel() != 1:
         if input.ndim == 0:
             raise RuntimeError("Not allow zero-dim input tensor.")

@@ -13,7 +13,8 @@ from ..autograd import grad_mode as _grad_mode
 from .comparison import logical_and, logical_not
 from .indexing import masked_fill
 from .joining import cat, constant_pad_nd, repeat_interleave, tril
-from .linalg import matmul
+from ..autograd.function import autocast_args, hooks
+from .linalg import Matmul, matmul
 from .nn import softmax
 from .reduction import all as _all
 from .reduction import any as _any
@@ -53,6 +54,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     scores. is_causal keeps key j <= query i (top-left aligned, as torch); with an attn_mask
     too, both apply. Rows where every key is masked give 0 (not NaN), as torch's CPU kernel.
     """
+    if hooks.autocast is not None:  # on torch's low-precision lists; composed here
+        query, key, value = autocast_args(Matmul, query, key, value)
     if attn_mask is not None and attn_mask.dtype.name not in ("bool", "float32") and \
             attn_mask.dtype != query.dtype:
         raise RuntimeError(f"Expected attn_mask dtype to be bool or float or to match query "

@@ -14,7 +14,7 @@ import warnings
 import numpy
 
 from .._tensor import Tensor, make_tensor
-from ..autograd.function import Op
+from ..autograd.function import Op, autocast_args, hooks
 from .einsums import _LETTERS, einsum
 from .inplace import _NAMES
 from .shape import canonical_dim
@@ -133,6 +133,8 @@ def _bmm_dtype(a, b):
 
 
 def matmul(input, other):
+    if hooks.autocast is not None:  # torch casts at the entry, before the dtype checks
+        input, other = autocast_args(Matmul, input, other)
     a_nd, b_nd = input.ndim, other.ndim
     if a_nd == 2 and b_nd == 2:  # the hot case first
         _mm_shapes(input.shape, other.shape)
@@ -169,6 +171,8 @@ def matmul(input, other):
 
 
 def mm(input, mat2):
+    if hooks.autocast is not None:  # torch casts at the entry, before the dtype checks
+        input, mat2 = autocast_args(Matmul, input, mat2)
     if input.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
@@ -187,6 +191,8 @@ def _check_bmm(batch1, batch2):
 
 
 def bmm(input, mat2):
+    if hooks.autocast is not None:  # torch casts at the entry, before the dtype checks
+        input, mat2 = autocast_args(Matmul, input, mat2)
     _check_bmm(input, mat2)
     _bmm_dtype(input, mat2)
     return Matmul.apply(input, mat2)
@@ -297,6 +303,8 @@ def _add_scaled(input, product, beta, alpha):
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    if hooks.autocast is not None:  # torch casts at the entry, before the dtype checks
+        input, mat1, mat2 = autocast_args(Matmul, input, mat1, mat2)
     for t, what in ((mat1, "mat1"), (mat2, "mat2")):
         if t.ndim != 2:
             raise RuntimeError(f"{what} must be a matrix, got {t.ndim}-D tensor")
@@ -312,6 +320,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    if hooks.autocast is not None:  # torch casts at the entry, before the dtype checks
+        input, batch1, batch2 = autocast_args(Matmul, input, batch1, batch2)
     _check_bmm(batch1, batch2)
     _bmm_dtype(input, batch1)
     _bmm_dtype(input, batch2)
@@ -320,6 +330,8 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    if hooks.autocast is not None:  # torch casts at the entry, before the dtype checks
+        input, batch1, batch2 = autocast_args(Matmul, input, batch1, batch2)
     if batch1.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if batch2.ndim != 3:

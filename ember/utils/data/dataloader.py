@@ -16,7 +16,7 @@ import time
 import warnings
 import weakref
 
-from . import _worker
+from . import _pin_memory, _worker
 from ._collate import default_collate, default_convert
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
@@ -66,7 +66,7 @@ class DataLoader:
         self.dataset = dataset
         self.num_workers = num_workers
         self.prefetch_factor = prefetch_factor
-        self.pin_memory = pin_memory  # accepted; host memory needs no pinning on CPU
+        self.pin_memory = pin_memory  # batches pinned when CUDA is there (_pin_memory.py)
         self.pin_memory_device = pin_memory_device
         self.timeout = timeout
         self.worker_init_fn = worker_init_fn
@@ -242,6 +242,7 @@ class _BaseIter:
         self._base_seed = int(_creation.empty((), dtype=_dtype.int64)
                               .random_(generator=loader.generator).item())
         self._resume = None
+        self._pin = _pin_memory.wanted(loader)
         self._begin_epoch()
 
     def _begin_epoch(self):
@@ -280,7 +281,7 @@ class _BaseIter:
                 self._discard -= 1
                 continue
             self._num_yielded += 1
-            return data
+            return _pin_memory.pin_memory(data) if self._pin else data
 
     def __getstate__(self):
         raise NotImplementedError(f"{self.__class__.__name__} cannot be pickled")
