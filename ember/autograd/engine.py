@@ -33,17 +33,25 @@ def sum_to(grad, shape):
 
 
 def _root_grads(tensors, grad_tensors):
+    if len(tensors) == 1 and grad_tensors[0] is None:  # loss.backward(): the loop's first case
+        t = tensors[0]
+        a = t._data
+        if a.ndim == 0 and a.dtype in _FLOATING and a.dtype.kind != "c":
+            return [_function.make_tensor(t.device.xp.array(1, a.dtype), t.device)]
     grads = []
     for i, (t, g) in enumerate(zip(tensors, grad_tensors)):
         if g is None:
             a = t._data
-            if a.size == 1 and a.dtype in _FLOATING:  # the usual scalar loss
-                grads.append(_function.make_tensor(t.device.xp.ones(a.shape, a.dtype), t.device))
+            if a.size == 1 and a.dtype in _FLOATING and a.dtype.kind != "c":  # a scalar loss
+                xp = t.device.xp
+                # array(1) makes a 0-d array several times faster than ones(())
+                one = xp.array(1, a.dtype) if a.ndim == 0 else xp.ones(a.shape, a.dtype)
+                grads.append(_function.make_tensor(one, t.device))
                 continue
             from .._creation import ones_like
             if t.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if not t.dtype.is_floating_point and not t.dtype.is_complex:
+            if not t.dtype.is_floating_point:  # complex too, as torch
                 raise RuntimeError(f"grad can be implicitly created only for real scalar "
                                    f"outputs but got {t.dtype}")
             g = ones_like(t)
@@ -106,7 +114,9 @@ def _count_deps(roots):
                 c = deps.get(nxt)
                 if c is None:
                     deps[nxt] = 1
-                    if rootset is None or nxt not in rootset:
+                    # (a leaf's AccumulateGrad leads nowhere: not worth a visit)
+                    if type(nxt) is not AccumulateGrad and (rootset is None or
+                                                             nxt not in rootset):
                         stack.append(nxt)
                 else:
                     deps[nxt] = c + 1
@@ -116,7 +126,9 @@ def _count_deps(roots):
 def _add(buffers, node, nr, g):
     buf = buffers.get(node)
     if buf is None:
-        n = len(node.out_meta) if isinstance(getattr(node, "out_meta", None), tuple) else 1
+        # (a leaf's AccumulateGrad has no out_meta: one gradient)
+        n = 1 if type(node) is AccumulateGrad or not isinstance(node.out_meta, tuple) else \
+            len(node.out_meta)
         buf = buffers[node] = [None] * n
     prev = buf[nr]
     buf[nr] = g if prev is None else prev + g
@@ -129,39 +141,57 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     With accumulate=False (autograd.grad) gradients for `inputs` are returned, not stored.
     With accumulate=True and inputs, only those tensors (leaves or not) get .grad.
     """
-    for i, t in enumerate(tensors):
+    if inputs is None and len(tensors) == 1:
+        # loss.backward(): the general set-up below without its loops (one root, no
+        # incoming edge, every reachable node needed and run)
+        t = tensors[0]
         if not t.requires_grad:
-            raise RuntimeError(f"element {i} of tensors does not require grad and does not "
+            raise RuntimeError("element 0 of tensors does not require grad and does not "
                                "have a grad_fn")
-    grads = _root_grads(tensors, grad_tensors)
-    root_edges = [_edge(t) for t in tensors]
-    capture = None
-    targets = None
-    if len(root_edges) == 1:
-        roots = [root_edges[0][0]]
+        g = _root_grads(tensors, grad_tensors)[0]
+        node, nr = _edge(t)
+        capture = targets = needed = run = results = None
+        deps = _count_deps([node])
+        buf = [None] * (1 if type(node) is AccumulateGrad or
+                        not isinstance(node.out_meta, tuple) else len(node.out_meta))
+        buf[nr] = g
+        buffers = {node: buf}
+        heap = [(-node.seq, id(node), node)]
+        t = g = buf = None
     else:
-        roots = list(dict.fromkeys(node for node, _ in root_edges))
-    if inputs is not None:
-        capture = {}
-        for k, t in enumerate(inputs):
+        for i, t in enumerate(tensors):
             if not t.requires_grad:
-                raise RuntimeError("One of the differentiated Tensors does not require grad")
-            capture.setdefault(_edge(t), []).append(k)
-        targets = {node for node, _ in capture}
-        needed, deps, run = _collect(roots, targets)
-    else:
-        # every reachable node is needed and run: `needed` None skips the membership tests
-        needed = run = None
-        deps = _count_deps(roots)
-    buffers = {}
-    for (node, nr), g in zip(root_edges, grads):
-        if needed is None or node in needed:
-            _add(buffers, node, nr, g)
-    results = [None] * len(inputs) if inputs is not None else None
-    heap = [(-n.seq, id(n), n) for n in roots
-            if (needed is None or n in needed) and deps.get(n, 0) == 0]
-    if len(heap) > 1:
-        heapq.heapify(heap)
+                raise RuntimeError(f"element {i} of tensors does not require grad and does not "
+                                   "have a grad_fn")
+        grads = _root_grads(tensors, grad_tensors)
+        root_edges = [_edge(t) for t in tensors]
+        capture = None
+        targets = None
+        if len(root_edges) == 1:
+            roots = [root_edges[0][0]]
+        else:
+            roots = list(dict.fromkeys(node for node, _ in root_edges))
+        if inputs is not None:
+            capture = {}
+            for k, t in enumerate(inputs):
+                if not t.requires_grad:
+                    raise RuntimeError("One of the differentiated Tensors does not require grad")
+                capture.setdefault(_edge(t), []).append(k)
+            targets = {node for node, _ in capture}
+            needed, deps, run = _collect(roots, targets)
+        else:
+            # every reachable node is needed and run: `needed` None skips the membership tests
+            needed = run = None
+            deps = _count_deps(roots)
+        buffers = {}
+        for (node, nr), g in zip(root_edges, grads):
+            if needed is None or node in needed:
+                _add(buffers, node, nr, g)
+        results = [None] * len(inputs) if inputs is not None else None
+        heap = [(-n.seq, id(n), n) for n in roots
+                if (needed is None or n in needed) and deps.get(n, 0) == 0]
+        if len(heap) > 1:
+            heapq.heapify(heap)
     state = grad_mode.state
     prev_mode = state.enabled
     state.enabled = create_graph
@@ -169,6 +199,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     if anomaly:
         state.in_backward += 1  # the ops of backward formulas are not forward ops
     heappop, heappush = heapq.heappop, heapq.heappush
+    simple = capture is None and run is None and not anomaly
     try:
         while heap:
             node = heappop(heap)[2]
@@ -182,10 +213,33 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                         for k in capture.get((node, 0), ()):
                             results[k] = buf[0]
                     if accumulate and (targets is None or node in targets):
-                        _accumulate_grad(var, buf, create_graph, True)
+                        old = var._grad
+                        if old is not None and not create_graph and old.grad_fn is None and \
+                                var._post_acc is None:
+                            # _accumulate_grad's common case inlined: add into .grad in place
+                            old._data += buf[0]._data
+                            old._vc[0] += 1
+                        else:
+                            _accumulate_grad(var, buf, create_graph, True)
+                        old = None
                 continue
             in_grads = None
-            if buf is not None:
+            if buf is not None and simple and len(buf) == 1 and node._pre_hooks is None and \
+                    node._post_hooks is None:
+                # the common case (one output gradient, no hook, nothing captured, no anomaly
+                # mode): the general branch below with everything that cannot apply left out
+                g = buf[0]
+                buf = None  # so that g's only holder is the formula's frame
+                if g is not None:
+                    in_grads = node.op.backward(node, g)
+                    g = None
+                    if type(in_grads) is not tuple:
+                        in_grads = (in_grads,)
+                    if len(in_grads) != len(node.next_functions):
+                        in_grads = _fix_count(node, in_grads)
+                    if not retain_graph and (node._saved is not None or node._save_out):
+                        node.release()
+            elif buf is not None:
                 pre = node._pre_hooks
                 if pre:
                     _tensor_hooks(pre, buf)
@@ -209,8 +263,9 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                                     in_grads = _fix_count(node, in_grads)
                     elif any(g is not None for g in buf):
                         in_grads = _call_backward(node, buf)
-                    if in_grads is not None and not retain_graph:
-                        node.release()
+                    if in_grads is not None and not retain_graph and (
+                            node._saved is not None or node._save_out):
+                        node.release()  # (it frees only what was saved)
                 buf = None
             meta = node.input_meta
             i = -1
@@ -227,7 +282,13 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                             g = _fit_shape(node, i, g, shape)
                         if d.dtype is not dt:
                             g = g.to(_dtype.from_numpy(dt))
-                        _add(buffers, nxt, nr, g)
+                        nbuf = buffers.get(nxt)
+                        if nbuf is None and (type(nxt) is AccumulateGrad or
+                                             len(nxt.out_meta) == 1):
+                            buffers[nxt] = [g]  # _add's common case inlined: a first grad
+                        else:
+                            _add(buffers, nxt, nr, g)
+                        nbuf = None
                 c = deps[nxt] - 1
                 deps[nxt] = c
                 if c == 0:
@@ -386,7 +447,7 @@ def _accumulate_grad(var, buf, create_graph, leaf):
         old._data += g._data  # torch accumulates into the existing .grad in place
         old._vc[0] += 1
     if leaf:
-        for fn in var._post_acc_hooks or ():
+        for fn in var._post_acc or ():
             fn(var)
 
 

@@ -9,7 +9,12 @@ offset into a (C, K, N, *out) buffer, seen as (G, Cg*K, N*P), and one batched GE
 groups; the columns are kept for the weight gradient when small. ConvTransposeNd at stride 1
 with C >= O is forward's computation again with the flipped, transposed kernel; otherwise it
 multiplies first and scatters back with one add per kernel offset (2-d stride 1: whole
-flattened planes, see _col2im_flat). Loops run over the K kernel positions only, never over pixels or batch.
+flattened planes, see _col2im_flat). Loops run over the K kernel positions only, never over
+pixels or batch.
+3x3 stride-1 pad-1 float32 layers with >= 128 channels take Winograd F(2x2,3x3) instead
+(winograd.py) in all three: forward, the input gradient (ConvTransposeNd's stride-1 branch
+calls the same _conv_arrays) and the weight gradient (from forward's transformed tiles,
+kept under the same memory budget as the columns).
 
 Layout: N batch, C input channels, O output channels, G groups (Cg = C/G, Og = O/G),
 P = prod(output spatial), K = prod(kernel). Padding reaches the Ops as (lo, hi) per spatial
@@ -19,7 +24,8 @@ needs no extra pad op.
 import itertools
 import math
 
-from ..autograd.function import Op
+from ..autograd.function import Op, autocast_args, hooks
+from . import winograd as _winograd
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d"]
@@ -101,8 +107,12 @@ def _col2im_flat(xp, g, wt, groups, c, kernel, dilation, padded):
 
 
 def _conv_arrays(ctx, x, w, stride, padding, dilation, groups, out_shape):
-    """(cols, y): the convolution of arrays, y (N, O, *out) contiguous."""
+    """(cols, y): the convolution of arrays, y (N, O, *out) contiguous; cols is a
+    winograd.Tiles when the Winograd path computed y (3x3 stride-1 layers with many
+    channels), which ConvWeightNd takes in place of the im2col columns."""
     xp = ctx.xp
+    if _winograd.applies(x, w, stride, padding, dilation, groups):
+        return _winograd.conv3x3(xp, x, w, tiles=True)
     n, o = x.shape[0], w.shape[0]
     p = math.prod(out_shape)
     cols = _im2col(ctx, x, w.shape[2:], out_shape, stride, padding, dilation, groups)
@@ -139,6 +149,10 @@ class ConvNd(Op):
         need = ctx.needs_input_grad
         ctx.save_inputs(0 if need[1] else None, 1 if need[0] else None)
         ctx.in_shape, ctx.kernel = x.shape[2:], w.shape[2:]
+        y = ctx.ext.conv_native("forward", x, w, stride, padding, dilation, groups, out_shape)
+        if y is not None:  # cuDNN on CUDA (the CPU's ext always answers None)
+            ctx.cols = None
+            return y
         cols, y = _conv_arrays(ctx, x, w, stride, padding, dilation, groups, out_shape)
         # the weight gradient needs the same columns: kept when small, rebuilt otherwise
         # (ResNet-sized columns would multiply the peak memory of a training step)
@@ -171,6 +185,9 @@ class ConvTransposeNd(Op):
         need = ctx.needs_input_grad
         ctx.save_inputs(0 if need[1] else None, 1 if need[0] else None)
         ctx.in_shape, ctx.kernel, ctx.out_shape = in_shape, w.shape[2:], g.shape[2:]
+        gx = ctx.ext.conv_native("dgrad", g, w, stride, padding, dilation, groups, in_shape)
+        if gx is not None:
+            return gx
         n, o = g.shape[:2]
         kernel, out_shape = w.shape[2:], g.shape[2:]
         nd = len(kernel)
@@ -230,7 +247,15 @@ class ConvWeightNd(Op):
         need = ctx.needs_input_grad
         ctx.save_inputs(0 if need[1] else None, 1 if need[0] else None)
         ctx.in_shape, ctx.out_shape = x.shape[2:], g.shape[2:]
+        gw = ctx.ext.conv_native("wgrad", x, g, stride, padding, dilation, groups, kernel)
+        if gw is not None:
+            return gw
         o = g.shape[1]
+        if isinstance(cols, _winograd.Tiles):
+            return _winograd.weight_grad3x3(ctx.xp, cols.v, g)
+        if cols is None and _winograd.applies_shape(x, o, kernel, stride, padding, dilation,
+                                                    groups):
+            return _winograd.weight_grad3x3(ctx.xp, _winograd.input_tiles(ctx.xp, x), g)
         if cols is None:  # else ConvNd's forward built them from this same x
             cols = _im2col(ctx, x, kernel, g.shape[2:], stride, padding, dilation, groups)
         # one GEMM over the batch; BLAS reads the transposed operand in place. With few
@@ -311,6 +336,8 @@ def _add_bias(out, bias, n):
 
 
 def _conv(name, n, input, weight, bias, stride, padding, dilation, groups):
+    if hooks.autocast is not None:  # torch casts at the entry, before the dtype checks
+        input, weight, bias = autocast_args(ConvNd, input, weight, bias)
     _check_common(name, n, input, weight, bias)
     unbatched = input.ndim == n + 1
     if unbatched:
@@ -363,6 +390,8 @@ def _conv(name, n, input, weight, bias, stride, padding, dilation, groups):
 
 def _conv_transpose(name, n, input, weight, bias, stride, padding, output_padding, groups,
                     dilation):
+    if hooks.autocast is not None:  # torch casts at the entry, before the dtype checks
+        input, weight, bias = autocast_args(ConvTransposeNd, input, weight, bias)
     _check_common(name, n, input, weight, bias)
     unbatched = input.ndim == n + 1
     if unbatched:

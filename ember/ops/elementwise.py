@@ -209,7 +209,7 @@ class Mul(_Binary):
     def forward(ctx, a, b):
         need_a, need_b = ctx.needs_input_grad
         # a's gradient needs b and b's needs a: keep only those, as torch does
-        ctx.save_inputs(0 if need_b else None, 1 if need_a else None)
+        ctx._save_idx = (0 if need_b else None, 1 if need_a else None)  # save_inputs
         return a * b
 
     @staticmethod

@@ -776,8 +776,15 @@ class MaskedFill(Op):
     @staticmethod
     def forward(ctx, x, value, *, mask):
         ctx.mask = mask
-        v = ctx.xp.asarray(value).astype(x.dtype)
-        return ctx.xp.where(mask, v, x)
+        xp = ctx.xp
+        v = xp.asarray(value).astype(x.dtype)
+        if mask.ndim <= x.ndim and x.shape[x.ndim - mask.ndim:] == mask.shape:
+            # the mask broadcasts to x's shape: a copy and a masked store is half of
+            # where's time (where selects between two operands per element)
+            out = x.copy()
+            xp.copyto(out, v, where=mask)
+            return out
+        return xp.where(mask, v, x)
 
     @staticmethod
     def backward(ctx, grad):

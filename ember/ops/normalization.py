@@ -6,6 +6,7 @@ from .._tensor import make_tensor
 from ..autograd.function import Op
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from .joining import constant_pad_nd
+from .nn import _last_sum
 
 __all__ = ["batch_norm", "group_norm", "instance_norm", "layer_norm", "local_response_norm"]
 
@@ -24,7 +25,7 @@ class NativeNorm(Op):
         ctx.bshape = None if bias is None else bias.shape
         ctx.save_inputs(0, 1)
         xp = ctx.xp
-        mean = x.mean(axis=axes, keepdims=True)
+        mean = _trailing_mean(xp, x, axes)
         y = x - mean
         var = _sum_of_products(xp, y, y, axes)
         var *= 1.0 / (y.size // var.size)
@@ -96,6 +97,21 @@ def _sum_of_products(xp, a, b, axes):
     return (a * b).sum(axis=axes, keepdims=True)
 
 
+def _trailing_mean(xp, a, axes):
+    """a.mean(axes, keepdims=True); layer norm's trailing axes (at most 128 elements, so
+    the signed sum stays as accurate as NumPy's) as row sums by BLAS (see _last_sum)."""
+    nd = a.ndim
+    t = len(axes)
+    if 0 < t < nd and axes == tuple(range(nd - t, nd)) and a.flags.c_contiguous:
+        lead = a.shape[:nd - t]
+        n = a.size // math.prod(lead) if a.size else 0
+        if 16 <= n <= 128:
+            s = _last_sum(xp, a.reshape(lead + (n,)), nd - t, signed=True)
+            s /= n
+            return s.reshape(lead + (1,) * t)
+    return a.mean(axis=axes, keepdims=True)
+
+
 def _norm_backward_arrays(ctx, x, weight, grad):
     axes, paxes, need = ctx.axes, ctx.paxes, ctx.needs_input_grad
     if _per_kept_index(axes, paxes):
@@ -104,13 +120,17 @@ def _norm_backward_arrays(ctx, x, weight, grad):
     xhat = x._data - ctx.mean
     xhat *= ctx.invstd
     gx = gw = gb = None
-    if need[1] or need[0]:
+    if need[1]:
         gxhat = g * xhat
     if need[0]:
+        xp = ctx.xp
         gs = g if weight is None else g * weight._data.reshape(ctx.pshape)
-        prod = gxhat if weight is None else gs * xhat
-        gx = gs - gs.mean(axis=axes, keepdims=True)
-        xhat *= prod.mean(axis=axes, keepdims=True)
+        gx = gs - _trailing_mean(xp, gs, axes)
+        # mean(gs * xhat) as dot products: no product array
+        dot = _sum_of_products(xp, gs, xhat, axes) if gs.flags.c_contiguous else \
+            (gs * xhat).sum(axis=axes, keepdims=True)
+        dot /= gs.size // dot.size
+        xhat *= dot
         gx -= xhat
         gx *= ctx.invstd
         gx = make_tensor(gx, grad.device)

@@ -131,6 +131,9 @@ class Sum(Op):
         return g if g._data.shape == ctx.in_shape else Expand.apply(g, shape=ctx.in_shape)
 
 
+_ALL_DIMS = tuple(tuple(range(n)) for n in range(8))
+
+
 def _sum_dtype(input, dtype):
     """The NumPy dtype of sums, products and their scans: torch's rule."""
     if dtype is not None:
@@ -141,6 +144,10 @@ def _sum_dtype(input, dtype):
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001 - torch's name
+    if dim is None and dtype is None:
+        d = input._data
+        if d.dtype.kind in "fc" and d.ndim < 8:  # a full float sum, x.sum(): no dim parsing
+            return Sum.apply(input, dims=_ALL_DIMS[d.ndim], keepdim=keepdim, dtype=None)
     dims = _dims(dim, input.ndim)
     return Sum.apply(input, dims=dims, keepdim=keepdim, dtype=_sum_dtype(input, dtype))
 

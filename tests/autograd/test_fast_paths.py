@@ -275,3 +275,165 @@ def test_broadcast_grads_summed_like_torch(dtype):
             numpy.testing.assert_allclose(e.detach().numpy().astype("float64"),
                                           t.detach().numpy().astype("float64"),
                                           rtol=1e-2 if dtype == "float16" else 1e-5)
+
+
+# ---- session 9: the no-graph binary operators, the direct Linear call, the full sum, the
+# lean engine loop
+
+_BIN = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b}
+
+
+@pytest.mark.parametrize("op", sorted(_BIN))
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "int32", "bool"])
+@pytest.mark.parametrize("shapes", [((2, 3), (2, 3)), ((2, 3), (3,)), ((), ()), ((4, 1), (1, 5))])
+def test_plain_binary_operators_match_torch(op, dtype, shapes):
+    x = RNG.uniform(-3, 3, size=shapes[0]).astype(dtype)
+    y = RNG.uniform(-3, 3, size=shapes[1]).astype(dtype)
+    f = _BIN[op]
+    if op == "sub" and dtype == "bool":  # the fast path must leave torch's refusal in place
+        for lib in (torch, ember):
+            with pytest.raises(RuntimeError, match="Subtraction, the `-` operator, with two bool"):
+                f(lib.tensor(x), lib.tensor(y))
+        return
+    t = f(torch.tensor(x), torch.tensor(y))
+    e = f(ember.tensor(x), ember.tensor(y))
+    assert type(e._data) is numpy.ndarray  # a 0-d result is an array, not a NumPy scalar
+    assert str(e.dtype) == str(t.dtype) and tuple(e.shape) == tuple(t.shape)
+    assert e.grad_fn is None and not e.requires_grad and e._vc == [0]
+    numpy.testing.assert_array_equal(e.numpy(), t.numpy())
+
+
+def test_plain_binary_operators_against_the_general_path():
+    x, y = _arr(3, 4), _arr(3, 4)
+    from ember.ops.elementwise import Add, Mul
+    for fast, op in ((lambda a, b: a + b, Add), (lambda a, b: a * b, Mul)):
+        a, b = ember.tensor(x), ember.tensor(y)
+        numpy.testing.assert_array_equal(fast(a, b).numpy(), op.apply(a, b).numpy())
+    a, b = ember.tensor(x), ember.tensor(y)
+    numpy.testing.assert_array_equal((a - b).numpy(), ember.sub(a, b).numpy())
+
+
+def test_plain_binary_operators_keep_errors_grad_and_modes():
+    a, b = ember.ones(2, 3), ember.ones(4)
+    with pytest.raises(RuntimeError, match=r"size of tensor a \(3\) must match the size of "
+                                           r"tensor b \(4\) at non-singleton dimension 1"):
+        a + b
+    with pytest.raises(RuntimeError, match="must match the size"):
+        a * b
+    # one operand needing grad records the graph; under no_grad it does not
+    w = ember.ones(3, requires_grad=True)
+    x = ember.full((3,), 2.0)
+    y = x * w
+    assert y.requires_grad and y.grad_fn.name() == "MulBackward0"
+    y.sum().backward()
+    numpy.testing.assert_array_equal(w.grad.numpy(), [2.0, 2.0, 2.0])
+    with ember.no_grad():
+        z = x * w + w - x
+    assert not z.requires_grad and z.grad_fn is None
+    numpy.testing.assert_array_equal(z.numpy(), [1.0, 1.0, 1.0])
+    with ember.inference_mode():
+        assert (x + w).grad_fn is None
+    # mixed dtypes still promote as torch (the general path)
+    r = ember.ones(2, dtype=ember.int64) + ember.ones(2, dtype=ember.float32)
+    assert r.dtype is ember.float32
+
+
+def test_plain_binary_operators_leave_anomaly_mode_its_nan_check():
+    a = ember.tensor([float("inf")])
+    with ember.autograd.set_detect_anomaly(True), numpy.errstate(invalid="ignore"), \
+            pytest.raises(RuntimeError, match="returned nan values"):
+        a - a  # inf - inf makes a nan: anomaly mode must still see the op
+
+
+def test_linear_module_direct_call_matches_functional():
+    lin = ember.nn.Linear(4, 3)
+    for shape in ((5, 4), (1, 4), (2, 5, 4), (4,)):
+        x = ember.tensor(_arr(*shape))
+        out = lin(x)
+        ref = F.linear(x, lin.weight, lin.bias)
+        assert out.grad_fn.name() == ref.grad_fn.name()
+        numpy.testing.assert_array_equal(out.detach().numpy(), ref.detach().numpy())
+        tl = torch.nn.Linear(4, 3)
+        with torch.no_grad():
+            tl.weight.copy_(torch.tensor(lin.weight.detach().numpy()))
+            tl.bias.copy_(torch.tensor(lin.bias.detach().numpy()))
+        numpy.testing.assert_allclose(out.detach().numpy(),
+                                      tl(torch.tensor(x.numpy())).detach().numpy(),
+                                      rtol=1e-5, atol=1e-6)
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied "
+                                           r"\(5x3 and 4x3\)"):
+        lin(ember.ones(5, 3))
+    # a dtype mismatch goes to F.linear's general path, which refuses it as torch does
+    with pytest.raises(RuntimeError):
+        torch.nn.Linear(4, 3)(torch.ones(2, 4, dtype=torch.float64))
+    with pytest.raises(RuntimeError):
+        lin(ember.ones(2, 4, dtype=ember.float64))
+
+
+def test_linear_module_direct_call_gradients():
+    lin = ember.nn.Linear(4, 3)
+    x = ember.tensor(_arr(6, 4), requires_grad=True)
+    g = _arr(6, 3)
+    lin(x).backward(ember.tensor(g))
+    w = lin.weight.detach().numpy()
+    numpy.testing.assert_allclose(x.grad.numpy(), g @ w, rtol=1e-5, atol=1e-6)
+    numpy.testing.assert_allclose(lin.weight.grad.numpy(), g.T @ x.detach().numpy(),
+                                  rtol=1e-5, atol=1e-6)
+    numpy.testing.assert_allclose(lin.bias.grad.numpy(), g.sum(0), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "complex64", "int32", "bool"])
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3, 4)])
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_full_sum_matches_torch(dtype, shape, keepdim):
+    x = RNG.uniform(-2, 2, size=shape).astype(dtype)
+    t = torch.tensor(x).sum() if not keepdim else torch.sum(torch.tensor(x), dim=None,
+                                                            keepdim=True)
+    e = ember.tensor(x).sum() if not keepdim else ember.sum(ember.tensor(x), dim=None,
+                                                            keepdim=True)
+    assert str(e.dtype) == str(t.dtype) and tuple(e.shape) == tuple(t.shape)
+    numpy.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-2 if dtype == "float16" else 1e-6)
+
+
+def test_complex_root_needs_an_explicit_gradient():
+    for lib in (torch, ember):
+        x = lib.tensor([1 + 1j], dtype=lib.complex64, requires_grad=True)
+        with pytest.raises(RuntimeError, match="grad can be implicitly created only for real "
+                                               "scalar outputs"):
+            (x * x).sum().backward()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_scalar_root_backward_seed(dtype):
+    # the 0-d seed gradient made with array(1): its dtype and value as torch's ones
+    for lib in (torch, ember):
+        x = lib.tensor(RNG.uniform(-1, 1, size=(3,)).astype(dtype), requires_grad=True)
+        (x * x).sum().backward()
+        assert str(x.grad.dtype) == str(getattr(lib, dtype))
+    x = ember.tensor(numpy.array(2.0, dtype=dtype), requires_grad=True)
+    x.backward()  # a leaf root: the seed itself becomes .grad
+    assert x.grad.shape == () and x.grad.dtype is getattr(ember, dtype)
+    numpy.testing.assert_array_equal(x.grad.numpy(), numpy.ones((), dtype))
+    x.backward()  # accumulated in place; the first seed must not be a shared constant
+    numpy.testing.assert_array_equal(x.grad.numpy(), numpy.full((), 2, dtype))
+
+
+def test_lean_engine_loop_keeps_hooks_retain_graph_and_accumulation():
+    a = ember.ones(4, requires_grad=True)
+    b = ember.full((4,), 3.0, requires_grad=True)
+    for _ in range(3):
+        (a * b).sum().backward()  # accumulates into .grad in place
+    numpy.testing.assert_array_equal(a.grad.numpy(), [9.0] * 4)
+    numpy.testing.assert_array_equal(b.grad.numpy(), [3.0] * 4)
+    loss = (a * b).sum()
+    loss.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        loss.backward()
+    seen = []
+    p = a * b
+    p.grad_fn.register_hook(lambda gi, go: seen.append("post"))
+    p.grad_fn.register_prehook(lambda go: seen.append("pre"))
+    p.register_hook(lambda g: seen.append("tensor"))
+    a.register_post_accumulate_grad_hook(lambda t: seen.append("acc"))
+    p.sum().backward()
+    assert seen == ["tensor", "pre", "post", "acc"]

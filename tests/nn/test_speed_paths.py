@@ -225,3 +225,217 @@ def test_norm_dot_product_reductions_match_graph_backward(norm):
                                   atol=1e-4)
     tgx, = torch.autograd.grad(ty, (tx,), torch.tensor(gy.numpy()))
     numpy.testing.assert_allclose(fast[0].numpy(), tgx.numpy(), rtol=1e-4, atol=1e-4)
+
+
+def _conv_fwd_bwd(a, w, gy, torch_mod=None):
+    """(y, gx, gw) of conv2d(a, w, padding=1) in float32, by Ember or by torch."""
+    if torch_mod is not None:
+        tx = torch_mod.tensor(a, dtype=torch_mod.float32, requires_grad=True)
+        tw = torch_mod.tensor(w, dtype=torch_mod.float32, requires_grad=True)
+        ty = torch_mod.nn.functional.conv2d(tx, tw, padding=1)
+        gx, gw = torch_mod.autograd.grad(ty, (tx, tw), torch_mod.tensor(gy))
+        return ty.detach().numpy(), gx.numpy(), gw.numpy()
+    x, wt = _t(a), _t(w)
+    y = EC.conv2d(x, wt, padding=1)
+    gx, gw = ember.autograd.grad(y, (x, wt), ember.tensor(gy))
+    return y.detach().numpy(), gx.numpy(), gw.numpy()
+
+
+@pytest.mark.parametrize("shape,o,limit", [((2, 5, 6, 4), 3, 1), ((2, 128, 4, 6), 128, None),
+                                           ((1, 2, 8, 8), 4, 1)])
+def test_conv_winograd_matches_im2col_and_torch(monkeypatch, shape, o, limit):
+    # 3x3 stride-1 pad-1 float32 convolutions with enough channels take Winograd F(2x2,3x3)
+    # in forward, in the input gradient (a flipped 3x3 stride-1 conv) and in the weight
+    # gradient (from forward's kept tiles); limit=1 forces it on small layers (C < O
+    # included: the input gradient then scatters instead)
+    import ember.ops.winograd as EW
+    torch = pytest.importorskip("torch")
+    if limit is not None:
+        monkeypatch.setattr(EW, "MIN_CHANNELS", limit)
+    rng = numpy.random.default_rng(7)
+    a = rng.standard_normal(shape).astype(numpy.float32)
+    w = (rng.standard_normal((o, shape[1], 3, 3)) / (3 * shape[1] ** 0.5)).astype(numpy.float32)
+    gy = rng.standard_normal((shape[0], o) + shape[2:]).astype(numpy.float32)
+    assert EW.applies(a, w, (1, 1), ((1, 1), (1, 1)), (1, 1), 1)
+    calls, wcalls = [], []
+    real, wreal = EW.conv3x3, EW.weight_grad3x3
+    monkeypatch.setattr(EW, "conv3x3", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(EW, "weight_grad3x3", lambda *a: wcalls.append(1) or wreal(*a))
+    fast = _conv_fwd_bwd(a, w, gy)
+    assert len(calls) == (2 if shape[1] >= o else 1) and len(wcalls) == 1
+    monkeypatch.setattr(EW, "MIN_CHANNELS", 10 ** 9)
+    general = _conv_fwd_bwd(a, w, gy)
+    want = _conv_fwd_bwd(a, w, gy, torch)
+    for f, g, t in zip(fast, general, want):
+        numpy.testing.assert_allclose(f, g, rtol=1e-5, atol=2e-5)
+        numpy.testing.assert_allclose(f, t, rtol=1e-4, atol=1e-4)
+
+
+def test_conv_winograd_float64_error_bound():
+    # the transforms only add and halve: float32 Winograd stays within im2col's error
+    # against a float64 reference (max abs error seen: 2-3e-6 on unit-variance layers)
+    import ember.ops.winograd as EW
+    rng = numpy.random.default_rng(8)
+    a = rng.standard_normal((2, 16, 8, 6))
+    w = rng.standard_normal((16, 16, 3, 3)) / 12.0
+    ref = EC.conv2d(ember.tensor(a), ember.tensor(w), padding=1).numpy()
+    y = EW.conv3x3(numpy, a.astype(numpy.float32), w.astype(numpy.float32))
+    y64 = EW.conv3x3(numpy, a, w)
+    assert y.dtype == numpy.float32
+    numpy.testing.assert_allclose(y64, ref, rtol=1e-12, atol=1e-12)
+    assert numpy.abs(y - ref).max() < 1e-5
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_conv_winograd_weight_grad_matches_torch(monkeypatch, cache):
+    # from forward's tiles, or (tiles over the cache budget) from tiles rebuilt from x
+    import ember.ops.winograd as EW
+    torch = pytest.importorskip("torch")
+    monkeypatch.setattr(EW, "MIN_CHANNELS", 1)
+    if not cache:
+        monkeypatch.setattr(EC, "_COLS_CACHE_BYTES", 0)
+    rng = numpy.random.default_rng(10)
+    a = rng.standard_normal((3, 5, 6, 8)).astype(numpy.float32)
+    w = rng.standard_normal((7, 5, 3, 3)).astype(numpy.float32)
+    gy = rng.standard_normal((3, 7, 6, 8)).astype(numpy.float32)
+    x, wt = _t(a), _t(w)
+    gw, = ember.autograd.grad(EC.conv2d(x, wt, padding=1), (wt,), ember.tensor(gy))
+    tw = torch.tensor(w, requires_grad=True)
+    tgw, = torch.autograd.grad(torch.nn.functional.conv2d(torch.tensor(a), tw, padding=1),
+                               (tw,), torch.tensor(gy))
+    numpy.testing.assert_allclose(gw.numpy(), tgw.numpy(), rtol=1e-4, atol=1e-4)
+
+
+def test_conv_winograd_double_backward(monkeypatch):
+    # the fast path lives inside ConvNd/ConvTransposeNd's forwards: second derivatives go
+    # through the same three Ops and match the im2col path
+    import ember.ops.winograd as EW
+    rng = numpy.random.default_rng(9)
+    a, w = rng.standard_normal((2, 4, 4, 6)), rng.standard_normal((4, 4, 3, 3)) / 6.0
+    out = []
+    for limit in (1, 10 ** 9):
+        monkeypatch.setattr(EW, "MIN_CHANNELS", limit)
+        x, wt = _t(a), _t(w)
+        y = EC.conv2d(x, wt, padding=1)
+        gx, = ember.autograd.grad(y.square().sum(), (x,), create_graph=True)
+        gw, = ember.autograd.grad(gx.square().sum(), (wt,), create_graph=True)
+        # a third order: the weight gradient's own backward (ConvWeightNd's)
+        gx3, = ember.autograd.grad(gw.square().sum(), (x,))
+        out.append((gx.detach().numpy(), gw.detach().numpy(), gx3.numpy()))
+    for f, g in zip(*out):
+        numpy.testing.assert_allclose(f, g, rtol=1e-4, atol=1e-4)
+
+
+# ---------------------------------------------------------------- softmax, gelu, masked_fill
+
+import ember.ops.nn as ENN  # noqa: E402
+
+
+@pytest.mark.parametrize("n", [7, 8, 9, 16, 33, 64, 127, 128, 129, 1000])
+def test_last_axis_max_and_sum_match_numpy(n):
+    # the halving max and the gemv row sum against NumPy's reductions: nan, -inf rows,
+    # ties, odd lengths
+    rng = numpy.random.default_rng(n)
+    a = rng.integers(-3, 4, (5, 6, n)).astype(numpy.float32)
+    a[0, 0, n // 2] = numpy.nan
+    a[1, 2] = -numpy.inf
+    a[2, 3, -1] = numpy.inf
+    numpy.testing.assert_array_equal(ENN._last_max(numpy, a, 2), a.max(axis=2, keepdims=True))
+    b = rng.standard_normal((5, 6, n)).astype(numpy.float32)
+    b[0, 0, 0] = numpy.nan
+    numpy.testing.assert_allclose(ENN._last_sum(numpy, b, 2), b.sum(axis=2, keepdims=True),
+                                  rtol=1e-5, atol=1e-5)
+    c = b.transpose(2, 0, 1)  # not the last axis, not contiguous: NumPy's own reductions
+    numpy.testing.assert_array_equal(ENN._last_max(numpy, c, 0), c.max(axis=0, keepdims=True))
+
+
+@pytest.mark.parametrize("shape,dim", [((4, 2, 64, 64), -1), ((700 // 7, 1000), 1),
+                                       ((3, 20, 5), 1), ((6, 130), -1)])
+@pytest.mark.parametrize("log", [False, True])
+def test_softmax_fast_paths_match_torch(shape, dim, log):
+    import torch
+    rng = numpy.random.default_rng(0)
+    a = (rng.standard_normal(shape) * 4).astype(numpy.float32)
+    mask = numpy.triu(numpy.ones(shape[-2:], bool), 1) if len(shape) == 4 else None
+    g = rng.standard_normal(shape).astype(numpy.float32)
+    outs = []
+    for L in (ember, torch):
+        x = L.tensor(a, requires_grad=True)
+        z = x.masked_fill(L.tensor(mask), float("-inf")) if mask is not None else x
+        f = L.log_softmax if log else L.softmax
+        y = f(z, dim)
+        gx, = L.autograd.grad(y, (x,), L.tensor(g))
+        outs.append((y.detach().numpy(), gx.numpy()))
+    if log and mask is not None:  # -inf - lse stays -inf in both
+        assert numpy.array_equal(numpy.isinf(outs[0][0]), numpy.isinf(outs[1][0]))
+        outs = [(numpy.where(numpy.isinf(o), 0, o), gx) for o, gx in outs]
+    for e, t in zip(outs[0], outs[1]):
+        numpy.testing.assert_allclose(e, t, rtol=1e-5, atol=1e-6)
+
+
+def test_softmax_double_backward_keeps_graph_path():
+    import torch
+    rng = numpy.random.default_rng(1)
+    a = rng.standard_normal((3, 40)).astype(numpy.float64)
+    res = []
+    for L in (ember, torch):
+        x = L.tensor(a, requires_grad=True)
+        gx, = L.autograd.grad((L.softmax(x, 1) ** 2).sum(), (x,), create_graph=True)
+        gg, = L.autograd.grad((gx ** 2).sum(), (x,))
+        res.append(gg.numpy())
+    numpy.testing.assert_allclose(res[0], res[1], rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("mshape", [(64, 64), (1, 64), (2, 1, 1, 64), (64,)])
+def test_masked_fill_fast_path_matches_torch(mshape):
+    import torch
+    rng = numpy.random.default_rng(2)
+    a = rng.standard_normal((2, 3, 64, 64)).astype(numpy.float32)[:, :, :, ::-1]  # a view
+    m = rng.random(mshape) < 0.4
+    g = rng.standard_normal((2, 3, 64, 64)).astype(numpy.float32)
+    res = []
+    for L in (ember, torch):
+        x = L.tensor(a.copy(), requires_grad=True)
+        y = x.flip(-1).masked_fill(L.tensor(m), -2.5)
+        gx, = L.autograd.grad(y, (x,), L.tensor(g))
+        res.append((y.detach().numpy(), gx.numpy()))
+    for e, t in zip(*res):
+        numpy.testing.assert_array_equal(e, t)
+
+
+def test_gelu_array_backward_matches_torch():
+    import torch
+    rng = numpy.random.default_rng(3)
+    a = (rng.standard_normal((4, 8, 96)) * 3).astype(numpy.float32)
+    a[0, 0, :3] = (0.0, -10.0, 10.0)
+    g = rng.standard_normal(a.shape).astype(numpy.float32)
+    res = []
+    for L in (ember, torch):
+        x = L.tensor(a, requires_grad=True)
+        gx, = L.autograd.grad(L.nn.functional.gelu(x), (x,), L.tensor(g))
+        res.append(gx.numpy())
+    numpy.testing.assert_allclose(res[0], res[1], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("shape,norm", [((4, 8, 128), (128,)), ((3, 5, 4, 8), (4, 8)),
+                                        ((6, 200), (200,)), ((2, 3, 16), (16,))])
+@pytest.mark.parametrize("affine", [True, False])
+def test_layer_norm_row_sum_paths_match_torch(shape, norm, affine):
+    # the BLAS row means of the forward and the array backward (dot products for
+    # mean(g * xhat)), against torch; (200,) takes NumPy's reductions
+    import torch
+    rng = numpy.random.default_rng(4)
+    a = (rng.standard_normal(shape) * 3 + 1).astype(numpy.float32)
+    w = rng.standard_normal(norm).astype(numpy.float32)
+    b = rng.standard_normal(norm).astype(numpy.float32)
+    g = rng.standard_normal(shape).astype(numpy.float32)
+    res = []
+    for L in (ember, torch):
+        x = L.tensor(a, requires_grad=True)
+        ps = (L.tensor(w, requires_grad=True), L.tensor(b, requires_grad=True)) if affine \
+            else (None, None)
+        y = L.nn.functional.layer_norm(x, norm, *ps)
+        grads = L.autograd.grad(y, (x,) + (ps if affine else ()), L.tensor(g))
+        res.append([y.detach().numpy()] + [t.numpy() for t in grads])
+    for e, t in zip(*res):
+        numpy.testing.assert_allclose(e, t, rtol=2e-5, atol=2e-5)
