@@ -203,8 +203,8 @@ def _to_numpy(data, dtype, objects):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor holding a copy of `data` (nested sequences, NumPy arrays, numbers, Tensors)."""
-    device = canonical(device)
     if isinstance(data, Tensor):
+        device = data.device if device is None else canonical(device)  # torch keeps data's
         warnings.warn("To copy construct from a tensor, it is recommended to use "
                       "sourceTensor.detach().clone() or sourceTensor.detach().clone()"
                       ".requires_grad_(True), rather than torch.tensor(sourceTensor).",
@@ -212,6 +212,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         np_dtype = (dtype or data.dtype).np
         src = data._data if data.device == device else data.device.ext.to_numpy(data._data)
         return _finish(src.astype(np_dtype, copy=True), device, requires_grad)
+    device = canonical(device)
     if isinstance(data, numpy.ndarray):
         _numpy_dtype(data.dtype)
         array = data.astype(dtype.np if dtype is not None else data.dtype, copy=True)

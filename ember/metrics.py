@@ -15,8 +15,7 @@ class, as scikit-learn lays it out), so the functions and the objects agree by c
   "macro", as scikit-learn does when its `labels` is not given; a 0/0 ratio counts as 0
   (scikit-learn's zero_division=0).
 """
-from ._creation import tensor as _tensor
-from ._tensor import Tensor
+from ._tensor import Tensor, make_tensor
 
 __all__ = ["accuracy", "confusion_matrix", "f1_score", "precision", "recall",
            "Accuracy", "ConfusionMatrix", "F1Score", "Metric", "Precision", "Recall"]
@@ -113,7 +112,8 @@ def _default_average(average, task):
 
 
 def _out(value, device):
-    return _tensor(value, dtype=None, device=device).float()
+    # value is a Python number or an array of device.xp (tensor() takes host data only)
+    return make_tensor(device.xp.asarray(value), device).float()
 
 
 class _Scores:
@@ -205,7 +205,7 @@ def confusion_matrix(preds, target, task=None, num_classes=None, normalize=None,
     s = _Scores(preds, target, task, num_classes, threshold)
     cm = s.cm
     if normalize is None:
-        return _tensor(cm, device=s.device)
+        return make_tensor(cm.copy(), s.device)
     if normalize == "true":
         den = cm.sum(1, keepdims=True)
     elif normalize == "pred":
@@ -293,4 +293,4 @@ class Accuracy(_AveragedMetric):
 
 class ConfusionMatrix(Metric):
     def _value(self, cm, task, device):
-        return _tensor(cm, device=device)
+        return make_tensor(cm.copy(), device)

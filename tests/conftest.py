@@ -1,4 +1,5 @@
 import os
+import sys
 
 import numpy
 import pytest
@@ -6,6 +7,14 @@ import pytest
 import ember
 
 DEVICES = ["cpu"]
+
+if os.environ.get("EMBER_FAKE_CUDA") == "1":
+    # The NumPy stand-in for CuPy (tests/cuda/fake_cupy.py): "cuda" tensors hold arrays that
+    # refuse to mix with host arrays, so the suite checks the device plumbing on the CPU.
+    # Installed before anything imports ember.cuda / CuPy; GPU-marked tests still skip.
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "cuda"))
+    import fake_cupy
+    fake_cupy.install()
 
 
 def _gpu_available():
@@ -22,8 +31,9 @@ if os.environ.get("EMBER_TEST_CUDA") == "1" or _gpu_available():
 
 def pytest_collection_modifyitems(config, items):
     skip_gpu = pytest.mark.skip(reason="needs CuPy and an NVIDIA GPU (ember[cuda])")
+    real_gpu = "cuda" in DEVICES and os.environ.get("EMBER_FAKE_CUDA") != "1"
     for item in items:
-        if "gpu" in item.keywords and "cuda" not in DEVICES:
+        if "gpu" in item.keywords and not real_gpu:
             item.add_marker(skip_gpu)
 
 

@@ -416,7 +416,8 @@ class Op:
             result = _wrap(cls, ctx, out, args, link)
         else:  # one plain output: the common case, inlined
             if type(out) is not dev.xp.ndarray:
-                out = dev.xp.asarray(out)
+                # ctx.device, not dev: ToDevice's forward moves the result to another device
+                out = ctx.device.xp.asarray(out)
             if link and out.dtype in _DIFFERENTIABLE and cls.differentiable_outputs is None:
                 result = _new(Tensor)  # make_tensor(out, ctx.device, True, ctx, 0) written out
                 result._data, result.device, result.requires_grad = out, ctx.device, True

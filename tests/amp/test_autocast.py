@@ -429,7 +429,7 @@ def test_cuda_float16_policy():
     (s.sum() + lsum).backward()
     assert x.grad.dtype is ember.float32 and w.grad.dtype is ember.float32
     ref = EF.linear(x.detach().half().float(), w.detach().half().float())
-    numpy.testing.assert_allclose(y.float().cpu().numpy(), ref.cpu().numpy(), rtol=2e-3,
+    numpy.testing.assert_allclose(y.detach().float().cpu().numpy(), ref.cpu().numpy(), rtol=2e-3,
                                   atol=2e-3)
 
 

@@ -53,7 +53,8 @@ def _eval_bn(mod):
 
     def f(x, w, b):
         t = ember.tensor if mod is EN else torch.tensor
-        mean, var = t(rm.astype(numpy.float32)), t(rv.astype(numpy.float32))
+        mean = t(rm.astype(numpy.float32), device=x.device)
+        var = t(rv.astype(numpy.float32), device=x.device)
         if x.dtype != mean.dtype:
             mean, var = mean.to(x.dtype), var.to(x.dtype)
         return mod.batch_norm(x, mean, var, w, b, training=False)
@@ -64,7 +65,8 @@ def _bn_running(mod):
     # the running buffers after one training step: momentum and the unbiased variance
     def f(x):
         t = ember if mod is EN else torch
-        mean, var = t.zeros(3, dtype=x.dtype), t.ones(3, dtype=x.dtype)
+        mean = t.zeros(3, dtype=x.dtype, device=x.device)
+        var = t.ones(3, dtype=x.dtype, device=x.device)
         y = mod.batch_norm(x, mean, var, training=True, momentum=0.3)
         return y, mean, var
     return f

@@ -27,7 +27,7 @@ def solve_samples(rng):
 def spd(a):
     """A symmetric positive-definite matrix from any square one, differentiably."""
     n = a.shape[-1]
-    eye = (ember if isinstance(a, ember.Tensor) else torch).eye(n, dtype=a.dtype)
+    eye = (ember if isinstance(a, ember.Tensor) else torch).eye(n, dtype=a.dtype, device=a.device)
     return a @ a.mT + eye
 
 

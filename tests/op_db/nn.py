@@ -24,10 +24,12 @@ def _F(name, **fixed):
             ref = args[0]
             for k, v in kw.items():
                 if isinstance(v, numpy.ndarray):
-                    kw[k] = tensor(v.astype(numpy.dtype(str(ref.dtype).replace("torch.", ""))))
+                    kw[k] = tensor(v.astype(numpy.dtype(str(ref.dtype).replace("torch.", ""))),
+                                   ref.device)
             return fn(*args, **kw)
         return f
-    return (make(EF, lambda a: ember.tensor(a)), make(TF, lambda a: torch.from_numpy(a)))
+    return (make(EF, lambda a, d: ember.tensor(a, device=d)),
+            make(TF, lambda a, d: torch.from_numpy(a)))
 
 
 def row(name, fn=None, samples=None, **flags):
