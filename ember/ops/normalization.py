@@ -205,6 +205,29 @@ def _check_param(name, t, c):
         raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
 
 
+def _eval_affine_arrays(input, running_mean, running_var, weight, bias, pshape, eps):
+    """batch_norm with fixed statistics when nothing needs a gradient: the per-channel scale
+    and shift on arrays, then one multiply into a fresh array and one add in place (the
+    composed form takes two full passes, two full-size allocations and about eight small
+    graph ops; eval-mode ResNet runs it after every convolution). None when a dtype differs
+    from the input's (the composed form then promotes as torch does)."""
+    x = input._data
+    dt = x.dtype
+    if dt.kind != "f" or any(t is not None and t._data.dtype != dt for t in
+                             (running_mean, running_var, weight, bias)):
+        return None
+    xp = input.device.xp
+    scale = 1.0 / xp.sqrt(running_var._data + eps)
+    if weight is not None:
+        scale *= weight._data
+    shift = -running_mean._data * scale
+    if bias is not None:
+        shift += bias._data
+    y = x * scale.reshape(pshape)
+    y += shift.reshape(pshape)
+    return make_tensor(y, input.device)
+
+
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
                momentum=0.1, eps=1e-5):
     """Normalises each channel (dim 1) over the batch and spatial dims. In training the batch
@@ -236,6 +259,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                 running_var.mul_(1 - momentum).add_(var.reshape(c) * (n / (n - 1)),
                                                     alpha=momentum)
         return y
+    if not (is_grad_enabled() and (input.requires_grad or any(
+            t is not None and t.requires_grad for t in (running_mean, running_var, weight,
+                                                        bias)))):
+        y = _eval_affine_arrays(input, running_mean, running_var, weight, bias, pshape, eps)
+        if y is not None:
+            return y
     # inference: an affine map with fixed statistics, composed (autograd needs nothing more)
     scale = (running_var + eps).rsqrt()
     if weight is not None:

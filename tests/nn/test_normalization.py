@@ -259,3 +259,28 @@ def test_local_response_norm_gradcheck_and_errors():
     with pytest.raises(ValueError, match=r"Expected 3D or higher dimensionality\s+input "
                        r"\(got 2 dimensions\)"):
         local_response_norm(ember.randn(2, 3), 2)
+
+
+@pytest.mark.parametrize("affine", [True, False])
+@pytest.mark.parametrize("shape", [(4, 3), (2, 3, 5, 4)])
+def test_batch_norm_eval_no_grad_fast_path_matches_composed_and_torch(shape, affine):
+    """Under no_grad, eval batch_norm runs on arrays; it must equal the composed graph path
+    (taken when the input requires grad) and torch, and leave the input untouched."""
+    rng = numpy.random.default_rng(0)
+    x = rng.normal(size=shape).astype(numpy.float32)
+    c = shape[1]
+    rm, rv = rng.normal(size=c).astype(numpy.float32), rng.uniform(0.5, 2, c).astype(numpy.float32)
+    w, b = (rng.normal(size=c).astype(numpy.float32) for _ in range(2)) if affine else (None, None)
+    e = lambda a: None if a is None else ember.tensor(a)  # noqa: E731
+    t = lambda a: None if a is None else torch.tensor(a)  # noqa: E731
+    ex = ember.tensor(x)
+    with ember.no_grad():
+        fast = batch_norm(ex, e(rm), e(rv), e(w), e(b), training=False, eps=1e-3)
+    composed = batch_norm(ember.tensor(x, requires_grad=True), e(rm), e(rv), e(w), e(b),
+                          training=False, eps=1e-3)
+    expect = torch.nn.functional.batch_norm(t(x), t(rm), t(rv), t(w), t(b), training=False,
+                                            eps=1e-3)
+    assert fast.dtype == ember.float32 and not fast.requires_grad
+    numpy.testing.assert_allclose(fast.numpy(), composed.detach().numpy(), rtol=1e-6, atol=1e-6)
+    numpy.testing.assert_allclose(fast.numpy(), expect.numpy(), rtol=RTOL, atol=ATOL)
+    numpy.testing.assert_array_equal(ex.numpy(), x)

@@ -439,3 +439,26 @@ def test_layer_norm_row_sum_paths_match_torch(shape, norm, affine):
         res.append([y.detach().numpy()] + [t.numpy() for t in grads])
     for e, t in zip(*res):
         numpy.testing.assert_allclose(e, t, rtol=2e-5, atol=2e-5)
+
+
+@pytest.mark.parametrize("plane_limit", [0, 10 ** 9])
+@pytest.mark.parametrize("shape,o", [((2, 5, 6, 4), 3), ((3, 4, 10, 8), 6)])
+def test_conv_winograd_both_tile_layouts_match_torch(monkeypatch, plane_limit, shape, o):
+    # input tiles are planar (16, C, N*T) on large planes and channels-last (16, T*N, C) on
+    # small ones (winograd._LAST_MAX_PLANE); forward, input and weight gradients (the
+    # latter from forward's kept tiles) must match torch in both layouts
+    import ember.ops.winograd as EW
+    torch = pytest.importorskip("torch")
+    monkeypatch.setattr(EW, "MIN_CHANNELS", 1)
+    monkeypatch.setattr(EW, "_LAST_MAX_PLANE", plane_limit)
+    rng = numpy.random.default_rng(11)
+    a = rng.standard_normal(shape).astype(numpy.float32)
+    w = (rng.standard_normal((o, shape[1], 3, 3)) / (3 * shape[1] ** 0.5)).astype(numpy.float32)
+    gy = rng.standard_normal((shape[0], o) + shape[2:]).astype(numpy.float32)
+    v = EW.input_tiles(numpy, a)
+    t = shape[2] * shape[3] // 4 * shape[0]
+    assert v.shape == ((16, t, shape[1]) if plane_limit else (16, shape[1], t))
+    fast = _conv_fwd_bwd(a, w, gy)
+    want = _conv_fwd_bwd(a, w, gy, torch)
+    for f, t in zip(fast, want):
+        numpy.testing.assert_allclose(f, t, rtol=1e-4, atol=1e-4)
