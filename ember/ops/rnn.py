@@ -87,7 +87,11 @@ class LSTMLayer(Op):
         xp.multiply(xg[:, :2 * H], 0.5, out=G[:, :2 * H])
         xp.multiply(xg[:, 3 * H:], 0.5, out=G[:, 2 * H:3 * H])
         G[:, 3 * H:] = xg[:, 2 * H:3 * H]
-        wT = (w_hh[perm] * half[:, None]).T  # (P, 4H)
+        # the recurrent product as W (4H, P) @ h^T: a (4H, b) result splits across BLAS
+        # threads far better than (b, 4H) (20 x 128 x 512: ~16 us against ~21 us); it is
+        # added to the gates through its transpose
+        wg = w_hh[perm] * half[:, None]  # (4H, P)
+        scratch = xp.empty(H4 * h0.shape[0], dtype=xg.dtype)
         wrT = None if w_hr is None else w_hr.T
         P = h0.shape[1]
         out = xp.empty((N, P), dtype=xg.dtype)
@@ -115,7 +119,9 @@ class LSTMLayer(Op):
                 HP[off:e] = hp
                 CP[off:e] = cp
             g = G[off:e]
-            g += hp @ wT
+            tb = scratch[:H4 * b].reshape(H4, b)
+            xp.matmul(wg, hp.T, out=tb)
+            g += tb.T
             xp.tanh(g, out=g)
             s = g[:, :3 * H]
             s *= 0.5
@@ -183,6 +189,10 @@ class LSTMLayer(Op):
         # dG in torch's gate order (i, f, g, o): no gathers for dxg, dW or the recurrence
         dG = xp.empty_like(G)
         tmp = xp.empty((B, H), dtype=dt)
+        # dh^T = W^T @ dg^T, (P, b) out: better thread split than dg @ W (see forward)
+        wt = w.T
+        P = w.shape[1]
+        scratch = xp.empty(P * B, dtype=dt)
         dWr = None
         if wr is not None and ctx.needs_input_grad[4]:
             dWr = xp.zeros_like(wr)
@@ -204,7 +214,9 @@ class LSTMLayer(Op):
             xp.multiply(dct, R[off:e], out=dg[:, 2 * H:3 * H])
             xp.multiply(dht, Q[off:e], out=dg[:, 3 * H:])
             dct *= F[off:e]
-            xp.matmul(dg, w, out=dh[:b])
+            tb = scratch[:P * b].reshape(P, b)
+            xp.matmul(wt, dg.T, out=tb)
+            dh[:b] = tb.T
         need = ctx.needs_input_grad
         dxg = dG if need[0] else None
         dw = dG.T @ HP if need[3] else None

@@ -205,3 +205,42 @@ def test_mixed_dtypes_promote_total_norm(foreach):
     assert str(en.dtype) == str(tn.dtype) == "torch.float64"
     numpy.testing.assert_allclose(en.item(), tn.item(), rtol=1e-7)
     _same_grads(ep, tp)
+
+
+@pytest.mark.parametrize("max_norm", [0.25, 1e6])
+def test_fused_2norm_clip_matches_unfused_and_torch(max_norm):
+    """clip_grad_norm_'s fused 2-norm path (one dot per grad) against the op path
+    (get_total_norm + clip_grads_with_norm_) and torch, on larger grads, one of them a
+    non-contiguous view."""
+    shapes = [(300, 70), (70,), (9, 40, 5)]
+    grads = [RNG.standard_normal(s).astype(numpy.float32) for s in shapes]
+    fused = [Parameter(ember.zeros(*s)) for s in shapes]
+    plain = [Parameter(ember.zeros(*s)) for s in shapes]
+    tp = [torch.nn.Parameter(torch.zeros(*s)) for s in shapes]
+    for f, p, t, g in zip(fused, plain, tp, grads):
+        f.grad, p.grad, t.grad = ember.tensor(g), ember.tensor(g), torch.tensor(g)
+    base = ember.tensor(grads[0].T.copy())
+    fused[0].grad = base.t()  # a transposed view: reshape copies it for the dot
+    versions = [f.grad._version for f in fused]
+    nf = ember.nn.utils.clip_grad_norm_(fused, max_norm)
+    npl = ember.nn.utils.get_total_norm([p.grad for p in plain])
+    ember.nn.utils.clip_grads_with_norm_(plain, max_norm, npl)
+    nt = torch.nn.utils.clip_grad_norm_(tp, max_norm)
+    assert str(nf.dtype) == "torch.float32" and nf.shape == ()
+    numpy.testing.assert_allclose(nf.item(), npl.item(), rtol=1e-6)
+    numpy.testing.assert_allclose(nf.item(), nt.item(), rtol=1e-6)
+    for f, p, t, v in zip(fused, plain, tp, versions):
+        assert f.grad._version > v
+        numpy.testing.assert_allclose(f.grad.numpy(), p.grad.numpy(), rtol=1e-6, atol=1e-9)
+        numpy.testing.assert_allclose(f.grad.numpy(), t.grad.numpy(), rtol=1e-6, atol=1e-9)
+    assert numpy.all(base.numpy() == fused[0].grad.numpy().T)  # written through the view
+
+
+def test_fused_clip_falls_back_on_overflow():
+    """float32 sum of squares overflowing: the op path (and torch) give the exact norm."""
+    ep, tp = _params(scale=1e30, with_none=False)
+    en = ember.nn.utils.clip_grad_norm_(ep, 1.0)
+    tn = torch.nn.utils.clip_grad_norm_(tp, 1.0)
+    assert math.isfinite(tn.item()) == math.isfinite(en.item())
+    numpy.testing.assert_allclose(en.item(), tn.item(), rtol=1e-5)
+    _same_grads(ep, tp, rtol=1e-5)
