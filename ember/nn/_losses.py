@@ -14,6 +14,9 @@ from ..autograd.function import hooks as _hooks
 from ..ops.inplace import _NAMES
 from ..ops.joining import cat
 from ..ops.nn import log_softmax as _log_softmax
+from ..ops.nn import LogSoftmax as _LogSoftmax
+from ..ops.nn import NllLoss as _NllLoss
+from .._dtype import int64 as _int64
 from ..ops.nn import softplus as _softplus
 
 # functional re-exports this file from its top, so it is only partly initialised while this
@@ -110,6 +113,7 @@ def _nll_checks(input, target, weight):
 
 
 _INT64 = _np.dtype("int64")
+_UINT64 = _np.dtype("uint64")
 
 
 def _nll(input, target, weight, ignore_index, reduction):
@@ -156,6 +160,22 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 @_float32_under_autocast
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
                   reduce=None, reduction="mean", label_smoothing=0.0):
+    if weight is None and label_smoothing == 0.0 and size_average is None and reduce is None \
+            and input.ndim == 2 and target.ndim == 1 and target.dtype is _int64 and \
+            input.dtype.is_floating_point and input.shape[0] == target.shape[0] and \
+            (reduction == "mean" or reduction == "sum" or reduction == "none"):
+        # the classification case (logits (N, C), class indices (N,)) straight to the two
+        # fused ops: the general path's checks and branches all pass through to these
+        td = target._data
+        keep = td != ignore_index
+        # one compare for both bounds: a negative index reads as a huge unsigned one
+        bad = td.view(_UINT64) >= input.shape[1]
+        if bad.any():
+            bad &= keep
+            if bad.any():
+                raise IndexError(f"Target {int(td[bad][0])} is out of bounds.")
+        return _NllLoss.apply(_LogSoftmax.apply(input, dim=1), target=td, keep=keep,
+                              weight=None, reduction=reduction)
     reduction = _reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")

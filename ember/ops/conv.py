@@ -11,10 +11,11 @@ with C >= O is forward's computation again with the flipped, transposed kernel; 
 multiplies first and scatters back with one add per kernel offset (2-d stride 1: whole
 flattened planes, see _col2im_flat). Loops run over the K kernel positions only, never over
 pixels or batch.
-3x3 stride-1 pad-1 float32 layers with >= 128 channels take Winograd F(2x2,3x3) instead
-(winograd.py) in all three: forward, the input gradient (ConvTransposeNd's stride-1 branch
-calls the same _conv_arrays) and the weight gradient (from forward's transformed tiles,
-kept under the same memory budget as the columns).
+3x3 stride-1 pad-1 float32 layers with >= 128 channels (>= 64 in a training forward whose
+tiles are kept) take Winograd F(2x2,3x3) instead (winograd.py) in all three: forward, the
+input gradient (ConvTransposeNd's stride-1 branch calls the same _conv_arrays) and the
+weight gradient (from forward's transformed tiles, kept under the same memory budget as
+the columns).
 
 Layout: N batch, C input channels, O output channels, G groups (Cg = C/G, Og = O/G),
 P = prod(output spatial), K = prod(kernel). Padding reaches the Ops as (lo, hi) per spatial
@@ -106,12 +107,16 @@ def _col2im_flat(xp, g, wt, groups, c, kernel, dilation, padded):
     return out.reshape((c, n) + tuple(padded))
 
 
-def _conv_arrays(ctx, x, w, stride, padding, dilation, groups, out_shape):
+def _conv_arrays(ctx, x, w, stride, padding, dilation, groups, out_shape, train=False):
     """(cols, y): the convolution of arrays, y (N, O, *out) contiguous; cols is a
     winograd.Tiles when the Winograd path computed y (3x3 stride-1 layers with many
-    channels), which ConvWeightNd takes in place of the im2col columns."""
+    channels), which ConvWeightNd takes in place of the im2col columns. train: the weight
+    gradient will be wanted, so Winograd starts at fewer channels when its tiles (4x the
+    input) will be kept (ResNet-18's 64-channel 32x32 layers at batch 32: 32 MiB each)."""
     xp = ctx.xp
-    if _winograd.applies(x, w, stride, padding, dilation, groups):
+    if _winograd.applies(x, w, stride, padding, dilation, groups) or (
+            train and 4 * x.nbytes <= _COLS_CACHE_BYTES and
+            _winograd.applies(x, w, stride, padding, dilation, groups, train=True)):
         return _winograd.conv3x3(xp, x, w, tiles=True)
     n, o = x.shape[0], w.shape[0]
     p = math.prod(out_shape)
@@ -153,7 +158,8 @@ class ConvNd(Op):
         if y is not None:  # cuDNN on CUDA (the CPU's ext always answers None)
             ctx.cols = None
             return y
-        cols, y = _conv_arrays(ctx, x, w, stride, padding, dilation, groups, out_shape)
+        cols, y = _conv_arrays(ctx, x, w, stride, padding, dilation, groups, out_shape,
+                               train=need[1])
         # the weight gradient needs the same columns: kept when small, rebuilt otherwise
         # (ResNet-sized columns would multiply the peak memory of a training step)
         ctx.cols = cols if need[1] and cols.nbytes <= _COLS_CACHE_BYTES else None

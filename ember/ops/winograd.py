@@ -20,6 +20,12 @@ _G = ((1, 0, 0), (0.5, 0.5, 0.5), (0.5, -0.5, 0.5), (0, 0, 1))
 # 256 at 8x8 13.5 vs 8.9; 512 at 4x4 12.9 vs 9.0. Weight gradient: 128 15.1 vs 7.4-9.4
 # from kept tiles, 256 10.2 (kept columns) vs 6.5, 512 9.9 vs 8.1)
 MIN_CHANNELS = 128
+# A training forward (weight gradient wanted) takes Winograd from MIN_CHANNELS // 2 when its
+# tiles fit conv.py's _COLS_CACHE_BYTES: the forward alone breaks even at 64 channels, but the
+# weight gradient from the kept tiles replaces rebuilding 2.25x larger im2col columns
+# (ResNet-18's 64-channel 32x32 layers, batch 32: forward + weight gradient 40.8 -> 34.1 ms
+# per layer, training step 637 -> 597 ms, peak RSS 541 -> 668 MB, torch's 705-722; rebuilding
+# the tiles in backward instead, 20.0 vs 19.2 ms per weight gradient, did not pay)
 
 _MATS = {}
 
@@ -35,19 +41,22 @@ def _mats(xp, dtype):
     return m
 
 
-def applies(x, w, stride, padding, dilation, groups):
+def applies(x, w, stride, padding, dilation, groups, train=False):
     """True when conv(x, w) is a 3x3 stride-1 pad-1 float32 convolution on even planes with
-    enough channels for the transforms to pay."""
+    enough channels for the transforms to pay (train: its tiles will serve the weight
+    gradient, see MIN_CHANNELS)."""
     return (w.dtype.name == "float32" and
-            applies_shape(x, w.shape[0], w.shape[2:], stride, padding, dilation, groups))
+            applies_shape(x, w.shape[0], w.shape[2:], stride, padding, dilation, groups,
+                          MIN_CHANNELS // 2 if train else MIN_CHANNELS))
 
 
-def applies_shape(x, o, kernel, stride, padding, dilation, groups):
+def applies_shape(x, o, kernel, stride, padding, dilation, groups, min_channels=None):
     """applies() from x, the number of output channels and the kernel size."""
     return (groups == 1 and len(kernel) == 2 and kernel[0] == 3 and kernel[1] == 3
             and stride == (1, 1) and dilation == (1, 1) and padding == ((1, 1), (1, 1))
             and x.dtype.name == "float32" and x.shape[2] % 2 == 0 and x.shape[3] % 2 == 0
-            and min(o, x.shape[1]) >= MIN_CHANNELS)
+            and min(o, x.shape[1]) >= (MIN_CHANNELS if min_channels is None
+                                       else min_channels))
 
 
 # planes of at most this many pixels (ResNet's 8x8 and 4x4) take the channels-last tile

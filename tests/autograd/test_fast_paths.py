@@ -437,3 +437,48 @@ def test_lean_engine_loop_keeps_hooks_retain_graph_and_accumulation():
     a.register_post_accumulate_grad_hook(lambda t: seen.append("acc"))
     p.sum().backward()
     assert seen == ["tensor", "pre", "post", "acc"]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("ignore_index", [-100, 2])
+def test_cross_entropy_class_index_fast_path(reduction, ignore_index):
+    """(N, C) logits and (N,) int64 targets skip the general path: values and gradients
+    against torch and against the general path (reached through a 3-D input)."""
+    x = _arr(6, 5)
+    y = numpy.array([0, 2, 4, 2, 1, 3], dtype=numpy.int64)
+    g = _arr(6) if reduction == "none" else numpy.float32(1.5)
+    outs = {}
+    for lib in (torch, ember):
+        xt = lib.tensor(x, requires_grad=True)
+        out = lib.nn.functional.cross_entropy(xt, lib.tensor(y), reduction=reduction,
+                                              ignore_index=ignore_index)
+        out.backward(lib.tensor(g))
+        outs[lib] = (_np(out), _np(xt.grad))
+    # the general path: the same problem with a trailing length-1 dimension
+    xe = ember.tensor(x[:, :, None], requires_grad=True)
+    gen = F.cross_entropy(xe, ember.tensor(y[:, None]), reduction=reduction,
+                          ignore_index=ignore_index)
+    gen.backward(ember.tensor(g if reduction != "none" else g[:, None]))
+    for a, b in zip(outs[ember], outs[torch]):
+        numpy.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    numpy.testing.assert_allclose(_np(gen).reshape(outs[ember][0].shape), outs[ember][0],
+                                  rtol=1e-6, atol=1e-7)
+    numpy.testing.assert_allclose(_np(xe.grad)[:, :, 0], outs[ember][1], rtol=1e-6, atol=1e-7)
+
+
+def test_cross_entropy_fast_path_errors():
+    x = ember.tensor(_arr(3, 4))
+    for bad in ([0, 4, 1], [0, -1, 1]):
+        with pytest.raises(IndexError, match=f"Target {bad[1]} is out of bounds"):
+            F.cross_entropy(x, ember.tensor(bad))
+    # an ignored target is never out of bounds
+    ok = F.cross_entropy(x, ember.tensor([0, -100, 1]))
+    ref = torch.nn.functional.cross_entropy(torch.tensor(x.tolist()), torch.tensor([0, -100, 1]))
+    numpy.testing.assert_allclose(ok.item(), ref.item(), rtol=1e-5)
+    with pytest.raises(ValueError, match="not a valid value for reduction"):
+        F.cross_entropy(x, ember.tensor([0, 1, 2]), reduction="avg")
+    with pytest.raises(ValueError, match=r"Expected input batch_size \(3\) to match target "
+                                         r"batch_size \(2\)"):
+        F.cross_entropy(x, ember.tensor([0, 1]))
+    with pytest.raises(RuntimeError, match="expected target dtype to be Long"):
+        F.cross_entropy(x, ember.tensor([0, 1, 2], dtype=ember.int32))

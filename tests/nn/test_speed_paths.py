@@ -462,3 +462,59 @@ def test_conv_winograd_both_tile_layouts_match_torch(monkeypatch, plane_limit, s
     want = _conv_fwd_bwd(a, w, gy, torch)
     for f, t in zip(fast, want):
         numpy.testing.assert_allclose(f, t, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("n", [8, 13, 16, 17, 31, 100])
+def test_last_axis_max_on_strided_and_empty_inputs(n):
+    # the transposed tail of the halving max reshapes its input: strided rows (a column
+    # slice, a transposed array), float64 and zero rows must give NumPy's max exactly
+    rng = numpy.random.default_rng(n)
+    base = rng.standard_normal((4, 3, 2 * n)).astype(numpy.float64)
+    base[1, 1, 4] = numpy.nan
+    for a in (base[..., ::2], base[..., :n], base[..., :n].transpose(1, 0, 2)):
+        out = ENN._last_max(numpy, a, 2)
+        assert out.shape == a.shape[:-1] + (1,) and out.dtype == a.dtype
+        numpy.testing.assert_array_equal(out, a.max(axis=2, keepdims=True))
+    empty = numpy.zeros((0, 5, n), numpy.float32)
+    assert ENN._last_max(numpy, empty, 2).shape == (0, 5, 1)
+
+
+def test_conv_winograd_training_threshold(monkeypatch):
+    # with the weight gradient wanted, Winograd starts at MIN_CHANNELS // 2 channels and the
+    # weight gradient comes from forward's kept tiles (no rebuild); inference and layers
+    # below the halved threshold stay on im2col. Values match the im2col path and torch.
+    import ember.ops.winograd as EW
+    torch = pytest.importorskip("torch")
+    monkeypatch.setattr(EW, "MIN_CHANNELS", 12)
+    rng = numpy.random.default_rng(11)
+    a = rng.standard_normal((2, 6, 6, 4)).astype(numpy.float32)
+    w = (rng.standard_normal((7, 6, 3, 3)) / 8.0).astype(numpy.float32)
+    gy = rng.standard_normal((2, 7, 6, 4)).astype(numpy.float32)
+    assert not EW.applies(a, w, (1, 1), ((1, 1), (1, 1)), (1, 1), 1)
+    assert EW.applies(a, w, (1, 1), ((1, 1), (1, 1)), (1, 1), 1, train=True)
+    calls = []
+    real = (EW.conv3x3, EW.weight_grad3x3, EW.input_tiles)
+    monkeypatch.setattr(EW, "conv3x3", lambda *a, **k: calls.append("f") or real[0](*a, **k))
+    monkeypatch.setattr(EW, "weight_grad3x3", lambda *a: calls.append("w") or real[1](*a))
+    monkeypatch.setattr(EW, "input_tiles", lambda *a: calls.append("t") or real[2](*a))
+    fast = _conv_fwd_bwd(a, w, gy)
+    # forward (its tiles inside conv3x3) and the weight gradient from them; the input
+    # gradient (C < O: a scatter) is not a training forward
+    assert calls == ["f", "t", "w"]
+    calls.clear()
+    with ember.no_grad():
+        y = EC.conv2d(_t(a, False), _t(w, False), padding=1)
+    assert calls == []
+    numpy.testing.assert_allclose(y.numpy(), fast[0], rtol=1e-5, atol=2e-5)
+    monkeypatch.setattr(EC, "_COLS_CACHE_BYTES", 4 * a.nbytes - 1)  # tiles would not be kept
+    over = _conv_fwd_bwd(a, w, gy)
+    assert calls == []
+    monkeypatch.setattr(EC, "_COLS_CACHE_BYTES", 32 << 20)
+    monkeypatch.setattr(EW, "MIN_CHANNELS", 14)  # halved: 7 > min(C, O) = 6
+    general = _conv_fwd_bwd(a, w, gy)
+    assert calls == []
+    want = _conv_fwd_bwd(a, w, gy, torch)
+    for f, g, t, o in zip(fast, general, want, over):
+        numpy.testing.assert_allclose(f, g, rtol=1e-5, atol=2e-5)
+        numpy.testing.assert_allclose(f, t, rtol=1e-4, atol=1e-4)
+        numpy.testing.assert_array_equal(o, g)
