@@ -10,6 +10,7 @@ from .. import _creation as _c
 from .. import ops as _ops
 from .._tensor import Tensor as _Tensor
 from ..autograd.function import autocast_args as _autocast_args
+from ..autograd.function import device_mismatch as _device_mismatch
 from ..autograd.function import hooks as _hooks
 from ..ops.inplace import _NAMES
 from ..ops.joining import cat
@@ -105,6 +106,9 @@ def _nll_checks(input, target, weight):
             raise RuntimeError(f"Expected target size {list(expect)}, got {list(target.shape)}")
     elif target.ndim > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    for t in (target, weight):  # (the fused op takes them as arrays: no Op.apply check)
+        if t is not None and t.device != input.device:
+            raise _device_mismatch(input.device, t.device)
     c = input.shape[1] if input.ndim >= 2 else input.shape[0]
     if weight is not None and weight.numel() != c:
         raise RuntimeError(f"weight tensor should be defined either for all {c} classes or no "
@@ -163,6 +167,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if weight is None and label_smoothing == 0.0 and size_average is None and reduce is None \
             and input.ndim == 2 and target.ndim == 1 and target.dtype is _int64 and \
             input.dtype.is_floating_point and input.shape[0] == target.shape[0] and \
+            input.device is target.device and \
             (reduction == "mean" or reduction == "sum" or reduction == "none"):
         # the classification case (logits (N, C), class indices (N,)) straight to the two
         # fused ops: the general path's checks and branches all pass through to these

@@ -207,3 +207,16 @@ def test_metrics_on_cuda_match_cpu(fake_cuda):
     metric = M.Accuracy(task="multiclass", num_classes=3, average="macro")
     metric.update(ember.tensor(scores, device="cuda"), ember.tensor(labels, device="cuda"))
     assert metric.compute().is_cuda
+
+
+def test_nll_loss_names_a_host_target_or_weight(fake_cuda):
+    """Target and class weight reach the fused loss as arrays: the device check is torch's."""
+    x = ember.randn(4, 3, device="cuda")
+    y = ember.tensor([0, 1, 2, 0])
+    with pytest.raises(RuntimeError, match="same device, but found at least two devices, "
+                                           "cuda:0 and cpu"):
+        ember.nn.functional.cross_entropy(x, y)
+    with pytest.raises(RuntimeError, match="cuda:0 and cpu"):
+        ember.nn.functional.nll_loss(x, y.to("cuda"), weight=ember.ones(3))
+    loss = ember.nn.functional.nll_loss(x, y.to("cuda"), weight=ember.ones(3, device="cuda"))
+    assert loss.device.type == "cuda"
