@@ -92,7 +92,7 @@ def _build_policy():
         [nn.NllLoss, reduction.Prod, decomposition.Cholesky, decomposition.Inv,
          decomposition.Pinv, decomposition.Qr, decomposition.Svd, decomposition.Eigh,
          decomposition.Solve], FP32))
-    cuda = dict.fromkeys(low_common + [rnn.GRULayer], LOW)
+    cuda = dict.fromkeys(low_common + [rnn.GRULayer, linalg.Mv], LOW)
     cuda.update(dict.fromkeys(
         [unary.Exp, unary.Expm1, unary.Log, unary.Log10, unary.Log2, unary.Log1p,
          unary.Reciprocal, unary.Rsqrt, unary.Erfinv, trig.Acos, trig.Asin, trig.Cosh,

@@ -209,9 +209,26 @@ def _check_mv(mat, vec, what=None):
                            f"{_name(mat)}, and {v}")
 
 
+class Mv(Op):
+    """mat @ vec as its own Op: torch's node name (MvBackward0) and autocast lists (mv is on
+    CUDA's low-precision list, not on the CPU's)."""
+
+    @staticmethod
+    def forward(ctx, a, v):
+        ctx.save_inputs(0, 1)
+        return ctx.xp.matmul(a, v)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, v = ctx.inputs
+        need_a, need_v = ctx.needs_input_grad
+        return (grad.unsqueeze(-1) @ v.unsqueeze(0) if need_a else None), \
+            (grad @ a if need_v else None)
+
+
 def mv(input, vec):
     _check_mv(input, vec)
-    return Matmul.apply(input, vec.unsqueeze(-1)).squeeze(-1)
+    return Mv.apply(input, vec)
 
 
 class Dot(Op):
