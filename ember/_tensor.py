@@ -17,6 +17,7 @@ _NP_DIFFERENTIABLE = _function._DIFFERENTIABLE
 _op_hooks = _function.hooks
 _grad_state = _grad_mode.state
 _new = object.__new__
+_add, _sub, _mul = operator.add, operator.sub, operator.mul  # (any array type: a + b)
 
 
 class Size(tuple):
@@ -72,6 +73,23 @@ def _wrap_plain(out, device):
     t._data, t.device, t.requires_grad, t.grad_fn, t._output_nr, t._vc = \
         out, device, False, None, 0, [0]
     return t
+
+
+def _plain_binary(a, b, op):
+    """op(a, b) on two tensors of one dtype and device that record nothing (the common case under
+    no_grad, in optimizers and in backward formulas), with no promotion scan and no node; None
+    when the Op must run (a gradient to record, a hook, mixed dtypes or devices, or a shape
+    error, whose message the Op words as torch)."""
+    if _op_hooks.active or _op_hooks.autocast is not None:
+        return None
+    x, y = a._data, b._data
+    if x.dtype is not y.dtype or a.device is not b.device or (
+            (a.requires_grad or b.requires_grad) and _grad_state.enabled):
+        return None
+    try:
+        return _wrap_plain(op(x, y), a.device)
+    except ValueError:
+        return None
 
 
 def storage_root(t):
@@ -579,18 +597,10 @@ class Tensor:
     # the operators call the primitives straight: ops.add/ops.mul with the defaults are
     # exactly these, and a+b is the hottest call there is
     def __add__(self, other):
-        # two tensors of one dtype and device that record nothing (the common case under
-        # no_grad, in optimizers and in backward formulas): Add.forward's `a + b` straight,
-        # no promotion scan and no node; anything else (or a shape error, whose message
-        # the general path words as torch) goes through Add.apply
-        if type(other) is Tensor and not _op_hooks.active and _op_hooks.autocast is None:
-            a, b = self._data, other._data
-            if a.dtype is b.dtype and self.device is other.device and not (
-                    (self.requires_grad or other.requires_grad) and _grad_state.enabled):
-                try:
-                    return _wrap_plain(a + b, self.device)
-                except ValueError:
-                    pass
+        if type(other) is Tensor:
+            out = _plain_binary(self, other, _add)
+            if out is not None:
+                return out
         return _Add.apply(self, other)
 
     def __radd__(self, other):
@@ -600,16 +610,10 @@ class Tensor:
         return self.add_(other)
 
     def __sub__(self, other):
-        if type(other) is Tensor and not _op_hooks.active and _op_hooks.autocast is None:
-            # as __add__; bool - bool raises
-            a, b = self._data, other._data
-            if a.dtype is b.dtype and self.device is other.device and a.dtype.kind != "b" \
-                    and not ((self.requires_grad or other.requires_grad) and
-                             _grad_state.enabled):
-                try:
-                    return _wrap_plain(a - b, self.device)
-                except ValueError:
-                    pass
+        if type(other) is Tensor and self._data.dtype.kind != "b":  # bool - bool raises
+            out = _plain_binary(self, other, _sub)
+            if out is not None:
+                return out
         return ops.sub(self, other)
 
     def __rsub__(self, other):
@@ -619,15 +623,10 @@ class Tensor:
         return self.sub_(other)
 
     def __mul__(self, other):
-        if type(other) is Tensor and not _op_hooks.active and _op_hooks.autocast is None:
-            # as __add__
-            a, b = self._data, other._data
-            if a.dtype is b.dtype and self.device is other.device and not (
-                    (self.requires_grad or other.requires_grad) and _grad_state.enabled):
-                try:
-                    return _wrap_plain(a * b, self.device)
-                except ValueError:
-                    pass
+        if type(other) is Tensor:
+            out = _plain_binary(self, other, _mul)
+            if out is not None:
+                return out
         return _Mul.apply(self, other)
 
     def __rmul__(self, other):
