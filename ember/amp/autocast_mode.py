@@ -165,26 +165,25 @@ def _ToCopy():
     return ToCopy
 
 
-def _autocast_hook(cls, args, attrs):
-    """Op.apply's autocast hook: (args, None) to run the op on args, or (args, result) when
-    the hook ran the op itself (a LOW op on the CPU)."""
+def _call_target(cls, args, attrs):
+    """(device type, policy, dtype) that autocast gives this call's floating tensor args, or
+    None when it leaves the call alone."""
     st = _state
     if st.busy or _grad_mode.state.in_backward:
-        return args, None
+        return None
     dev = None
     for a in args:
         if isinstance(a, _function.Tensor):
             dev = a.device.type
             break
     if dev is None or not st.enabled.get(dev):
-        return args, None
+        return None
     policy = _call_policy(cls, args, attrs, dev)
     if policy is None or attrs.get("dtype") is not None:
-        return args, None
-    Tensor = _function.Tensor
-    floats = [a.dtype for a in args if isinstance(a, Tensor) and _eligible(a, dev)]
+        return None
+    floats = [a.dtype for a in args if isinstance(a, _function.Tensor) and _eligible(a, dev)]
     if not floats:
-        return args, None
+        return None
     if policy == FP32:
         target = _dtype.float32
     elif policy == PROMOTE:
@@ -193,37 +192,40 @@ def _autocast_hook(cls, args, attrs):
             target = _dtype.promote_types(target, d)
     else:
         target = st.dtype[dev]
-        if dev == "cpu":
-            return args, _run_low_on_cpu(cls, args, attrs, target)
-    if all(d is target for d in floats):
-        return args, None
-    st.busy = True
+    return dev, policy, target
+
+
+def _cast_args(args, dev, target):
+    st = _state
+    st.busy = True  # the casts' own ToCopy calls pass the hook untouched
     try:
-        args = tuple(_cast(a, target) if isinstance(a, Tensor) and _eligible(a, dev) else a
-                     for a in args)
+        return tuple(_cast(a, target) if isinstance(a, _function.Tensor) and _eligible(a, dev)
+                     else a for a in args)
     finally:
         st.busy = False
-    return args, None
+
+
+def _autocast_hook(cls, args, attrs):
+    """Op.apply's autocast hook: (args, None) to run the op on args, or (args, result) when
+    the hook ran the op itself (a LOW op on the CPU)."""
+    call = _call_target(cls, args, attrs)
+    if call is None:
+        return args, None
+    dev, policy, target = call
+    if policy == LOW and dev == "cpu":
+        return args, _run_low_on_cpu(cls, args, attrs, target)
+    return _cast_args(args, dev, target), None
 
 
 def autocast_args(op_cls, *args):
     """The tensor args as `op_cls` will see them under the current autocast (args unchanged
     when autocast is off). For entry points that check dtypes or add a bias before calling
-    the Op (F.linear's fallback, conv's bias, addmm): torch's autocast casts at the entry."""
+    the Op (F.linear's fallback, conv's bias, addmm): torch's autocast casts at the entry
+    (on the CPU too, where the hook then runs the Op in float32 on the rounded inputs)."""
     if _function.hooks.autocast is None:
         return args
-    st = _state
-    dev = next((a.device.type for a in args if isinstance(a, _function.Tensor)), None)
-    if st.busy or _grad_mode.state.in_backward or dev is None or not st.enabled.get(dev):
-        return args
-    policy = _call_policy(op_cls, args, {}, dev)
-    if policy is None:
-        return args
-    target = _dtype.float32 if policy == FP32 else st.dtype[dev] if policy == LOW else None
-    if target is None:
-        return _autocast_hook(op_cls, args, {})[0]
-    return tuple(_cast(a, target) if isinstance(a, _function.Tensor) and _eligible(a, dev)
-                 else a for a in args)
+    call = _call_target(op_cls, args, {})
+    return args if call is None else _cast_args(args, call[0], call[2])
 
 
 def _run_low_on_cpu(cls, args, attrs, low):
