@@ -3,6 +3,10 @@ import math
 
 import numpy
 
+# compiled_kernel(name): a numba-compiled loop (the ember[numba] extra), or None without
+# numba, when the caller runs its NumPy code
+from .numba_kernels import kernel as compiled_kernel  # noqa: F401
+
 
 def scatter_add(out, index, values):
     """out[index] += values, accumulating repeated indices.

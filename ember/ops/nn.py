@@ -1,5 +1,8 @@
 """Primitives kept fused for numerical stability or speed: softmax, log_softmax, softplus
 (torch.nn.functional composes everything else from ordinary ops)."""
+import numpy
+
+from .._backend.numba_kernels import GELU_ERF_COEFFS, GELU_ERF_P
 from .._tensor import make_tensor
 from ..autograd import grad_mode as _grad_mode
 from ..autograd.function import Op
@@ -226,6 +229,69 @@ def _erf_blocked(ctx, z):
     return out.reshape(z.shape)
 
 
+# float32 GELU on the CPU uses torch's float32 erf there: Abramowitz & Stegun 7.1.26,
+# erf(z) = 1 - t P(t) exp(-z^2), t = 1 / (1 + p |z|), absolute error below 1.5e-7. It
+# is what torch's vectorized GELU computes (its torch.erf and float64 GELU are exact), so
+# this gives torch's numbers, and it is a few array passes where the exact erf takes a
+# rational fit in float64. Written once as compiled loops (ember[numba]) and once in
+# NumPy; the two agree to float32 rounding (tests/test_numba_kernels.py).
+_F32 = numpy.float32
+
+
+def _gelu_float32(ctx, x):
+    """(gelu(x), Phi(x), exp(-x^2 / 2)) of a float32 array; the last two are kept for
+    the backward."""
+    shape = x.shape
+    x = x.reshape(-1)  # flat (and 1-d, so 0-d inputs give arrays, not NumPy scalars)
+    neg_square = ctx.ext.compiled_kernel("gelu_neg_square")
+    if neg_square is not None:
+        gauss, out, half = (numpy.empty_like(x) for _ in range(3))
+        neg_square(x, gauss)
+        numpy.exp(gauss, out=gauss)
+        ctx.ext.compiled_kernel("gelu_forward")(x, gauss, out, half)
+        return out.reshape(shape), half.reshape(shape), gauss.reshape(shape)
+    z = x * _F32(_SQRT_HALF)
+    gauss = z * z
+    numpy.negative(gauss, out=gauss)
+    numpy.exp(gauss, out=gauss)                 # exp(-z^2)
+    t = numpy.abs(z, out=z)
+    t *= _F32(GELU_ERF_P)
+    t += 1
+    numpy.reciprocal(t, out=t)
+    c0, *rest = GELU_ERF_COEFFS
+    poly = t * _F32(c0)
+    for c in rest:
+        poly += _F32(c)
+        poly *= t                               # t P(t), Horner
+    poly *= gauss
+    half = numpy.subtract(1, poly, out=poly)    # erf(|z|)
+    numpy.copysign(half, x, out=half)
+    half += 1
+    half *= 0.5                                 # Phi(x)
+    return (x * half).reshape(shape), half.reshape(shape), gauss.reshape(shape)
+
+
+def _gelu_float32_backward(ctx, x, grad):
+    """grad * (Phi(x) + x phi(x)) from what _gelu_float32 kept."""
+    half, gauss = ctx.half, ctx.gauss
+    kernel = ctx.ext.compiled_kernel("gelu_backward")
+    if kernel is not None and grad.dtype == numpy.float32 and grad.shape == x.shape:
+        out = numpy.empty(x.shape, numpy.float32)
+        kernel(x.reshape(-1), half.reshape(-1), gauss.reshape(-1), grad.reshape(-1),
+               out.reshape(-1))
+        return out
+    if not x.ndim:
+        x, half, gauss = x.reshape(1), half.reshape(1), gauss.reshape(1)
+    slope = gauss * _F32(_INV_SQRT_2PI)
+    slope *= x
+    slope += half
+    slope = slope.reshape(grad.shape)
+    if grad.dtype == slope.dtype:
+        slope *= grad
+        return slope
+    return grad * slope
+
+
 class Gelu(Op):
     # fused for speed (it runs on every hidden activation of a transformer): composed, the
     # exact form records five nodes and its backward evaluates erf a second time. The
@@ -237,6 +303,7 @@ class Gelu(Op):
         xp = ctx.xp
         ctx.approximate = approximate
         ctx.save_inputs(0)
+        ctx.gauss = None
         if approximate == "tanh":
             inner = x * x
             inner *= _GELU_CUBIC
@@ -244,6 +311,9 @@ class Gelu(Op):
             inner *= x
             inner *= _SQRT_2_OVER_PI
             half = xp.tanh(inner)                     # tanh(u), kept for backward
+        elif xp is numpy and x.dtype == numpy.float32:
+            out, ctx.half, ctx.gauss = _gelu_float32(ctx, x)
+            return out
         else:
             half = _erf_blocked(ctx, x * _SQRT_HALF)  # erf(x / sqrt 2)
         half += 1
@@ -265,9 +335,11 @@ class Gelu(Op):
             slope *= xa
             slope += half
             return grad * make_tensor(slope, ctx.device)
+        xp = ctx.xp
+        if ctx.gauss is not None:
+            return make_tensor(_gelu_float32_backward(ctx, xa, grad._data), ctx.device)
         # exact form: one array, every pass in place (the composed expression allocated
         # five activation-sized temporaries)
-        xp = ctx.xp
         if not xa.ndim:  # 0-d: NumPy gives scalars, which in-place ufuncs cannot write
             slope = xp.exp(-0.5 * xa * xa) * _INV_SQRT_2PI * xa + half
             return grad * make_tensor(xp.asarray(slope, dtype=xa.dtype), ctx.device)

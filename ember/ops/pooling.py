@@ -157,6 +157,24 @@ class MaxPoolStrided(Op):
         xp = ctx.xp
         H, W = x.shape[-2:]
         windows = _pool_windows(kernel, stride, dilation, outs)
+        ctx.argk, ctx.windows, ctx.in_shape = None, windows, x.shape
+        ctx.cfg = (kernel, stride, dilation, outs)
+        oh, ow = outs
+        ctx.tiled = (tuple(kernel) == tuple(stride) and tuple(dilation) == (1, 1) and
+                     (H, W) == (oh * kernel[0], ow * kernel[1]))
+        ctx.compiled = None
+        if (tuple(kernel) == (2, 2) == tuple(stride) and tuple(dilation) == (1, 1)
+                and x.dtype.kind == "f" and xp is numpy):
+            ctx.compiled = ctx.ext.compiled_kernel("max_pool2_forward")
+        if ctx.compiled is not None:
+            planes = numpy.ascontiguousarray(x).reshape((-1, H, W))
+            best = numpy.empty((planes.shape[0], oh, ow), x.dtype)
+            argk = numpy.empty(best.shape, numpy.uint8)
+            ctx.compiled(planes, best, argk)
+            best = best.reshape(x.shape[:-2] + (oh, ow))
+            ctx.argk = argk.reshape(best.shape)
+            ctx.arg = MaxPoolStrided._indices(ctx) if indices else None
+            return best, (ctx.arg if indices else ctx.argk)
         head = (Ellipsis,)
         best = x[head + windows[0]].copy()
         argk = xp.zeros(best.shape, dtype=xp.uint8 if len(windows) < 256 else xp.int64)
@@ -183,11 +201,7 @@ class MaxPoolStrided(Op):
             nan = True
             best = x[head + windows[0]].copy()
             argk[...] = 0
-        ctx.argk, ctx.windows, ctx.in_shape = argk, windows, x.shape
-        ctx.cfg = (kernel, stride, dilation, outs)
-        oh, ow = outs
-        ctx.tiled = (tuple(kernel) == tuple(stride) and tuple(dilation) == (1, 1) and
-                     (H, W) == (oh * kernel[0], ow * kernel[1]))
+        ctx.argk = argk
         # the int64 indices cost a quarter of the forward: built only when asked for
         # (return_indices) or when a create_graph backward needs them; otherwise the small
         # offset codes stand in as the second (discarded) output

@@ -1,0 +1,135 @@
+"""Compiled CPU kernels: the optional numba extra (`pip install ember[numba]`).
+
+A few ops spend their time in many passes of NumPy over the same array (GELU's erf, max
+pooling's compare-and-select per window offset). Here each is one compiled loop that
+LLVM vectorizes. The NumPy code stays the reference: every kernel computes what its
+caller's NumPy path computes, to float32 rounding, and tests/test_numba_kernels.py checks that.
+
+Nothing here is imported by `import ember`: `kernel(name)` imports numba and compiles on
+first use (cached on disk by numba), so the import stays fast and ember runs the same
+without numba. EMBER_NUMBA=0 in the environment turns the kernels off.
+
+The kernels are compiled without fast-math reassociation, so NaN, inf and signed zero
+behave as in NumPy; `contract` lets LLVM fuse a multiply and an add as torch's
+vectorized loops do. error_model="numpy" drops the division-by-zero checks that would
+otherwise stop vectorization.
+"""
+import os
+
+from numpy import float32 as F32
+
+_SQRT_HALF = 0.7071067811865476
+_INV_SQRT_2PI = 0.3989422804014327
+
+# Abramowitz & Stegun 7.1.26, erf(z) = 1 - t P(t) exp(-z^2) with t = 1 / (1 + p z) for
+# z >= 0: torch's vectorized float32 erf inside GELU, so its values to float32 rounding
+GELU_ERF_P = 0.3275911
+GELU_ERF_COEFFS = (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592)
+_C0, _C1, _C2, _C3, _C4 = (F32(c) for c in GELU_ERF_COEFFS)
+
+
+def _gelu_neg_square(x, e):
+    # e = -(x / sqrt 2)^2, the argument of the exp done by NumPy (numba's exp is scalar)
+    for i in range(x.size):
+        z = x[i] * F32(_SQRT_HALF)
+        e[i] = -(z * z)
+
+
+def _gelu_forward(x, e, out, half):
+    # e holds exp(-z^2); half = Phi(x) = (1 + erf(z)) / 2, out = x Phi(x)
+    for i in range(x.size):
+        v = x[i]
+        t = F32(1.0) / (abs(v * F32(_SQRT_HALF)) * F32(GELU_ERF_P) + F32(1.0))
+        r = (((_C0 * t + _C1) * t + _C2) * t + _C3) * t + _C4
+        erf_abs = F32(1.0) - e[i] * t * r
+        h = F32(0.5) * (F32(1.0) + (erf_abs if v >= F32(0.0) else -erf_abs))
+        half[i] = h
+        out[i] = v * h
+
+
+def _gelu_backward(x, half, e, grad, out):
+    # d/dx x Phi(x) = Phi(x) + x phi(x), phi(x) = exp(-x^2 / 2) / sqrt(2 pi)
+    for i in range(x.size):
+        out[i] = grad[i] * (half[i] + x[i] * (e[i] * F32(_INV_SQRT_2PI)))
+
+
+def _max_pool2_forward(x, best, argk):
+    # 2x2 windows at stride 2, no padding (the usual CNN pooling): x (planes, H, W) ->
+    # best, argk (planes, H // 2, W // 2), argk the window offset 0..3 of the choice.
+    # torch's rule: the running best starts at the window's first element and is
+    # replaced by a greater element or a NaN (the first maximum, the last NaN).
+    planes, oh, ow = best.shape
+    for p in range(planes):
+        for i in range(oh):
+            top = x[p, 2 * i]
+            bottom = x[p, 2 * i + 1]
+            for j in range(ow):
+                b = top[2 * j]
+                k = 0
+                v = top[2 * j + 1]
+                if v > b or v != v:
+                    b = v
+                    k = 1
+                v = bottom[2 * j]
+                if v > b or v != v:
+                    b = v
+                    k = 2
+                v = bottom[2 * j + 1]
+                if v > b or v != v:
+                    b = v
+                    k = 3
+                best[p, i, j] = b
+                argk[p, i, j] = k
+
+
+def _max_pool2_backward(grad, argk, out):
+    # out (planes, H, W): each gradient goes to the element its window chose. Written as
+    # g * (code == k), as the NumPy path does (a select compiles to branches here, 4x
+    # slower). An odd last row or column belongs to no window and stays zero.
+    planes, oh, ow = grad.shape
+    if out.shape[1] != 2 * oh or out.shape[2] != 2 * ow:
+        out[...] = 0
+    for p in range(planes):
+        for i in range(oh):
+            top = out[p, 2 * i]
+            bottom = out[p, 2 * i + 1]
+            g = grad[p, i]
+            k = argk[p, i]
+            for j in range(ow):
+                gj = g[j]
+                kj = k[j]
+                top[2 * j] = gj * (kj == 0)
+                top[2 * j + 1] = gj * (kj == 1)
+                bottom[2 * j] = gj * (kj == 2)
+                bottom[2 * j + 1] = gj * (kj == 3)
+
+
+_KERNELS = {"gelu_neg_square": _gelu_neg_square, "gelu_forward": _gelu_forward,
+            "gelu_backward": _gelu_backward, "max_pool2_forward": _max_pool2_forward,
+            "max_pool2_backward": _max_pool2_backward}
+_compiled = None  # name -> compiled kernel; {} when numba is missing or EMBER_NUMBA=0
+
+
+def _compile():
+    global _compiled
+    _compiled = {}
+    if os.environ.get("EMBER_NUMBA", "1") == "0":
+        return
+    try:
+        import numba
+    except ImportError:
+        return
+    jit = numba.njit(cache=True, error_model="numpy", fastmath={"contract"})
+    _compiled = {name: jit(fn) for name, fn in _KERNELS.items()}
+
+
+def kernel(name):
+    """The compiled kernel `name`, or None without numba (callers then run NumPy)."""
+    if _compiled is None:
+        _compile()
+    return _compiled.get(name)
+
+
+def available():
+    """Whether the kernels are in use (numba installed and EMBER_NUMBA not 0)."""
+    return kernel("gelu_forward") is not None

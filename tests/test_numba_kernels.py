@@ -1,0 +1,148 @@
+"""The compiled kernels of the ember[numba] extra against the NumPy code they replace
+(identical results, or equal to float32 rounding where a multiply-add may be fused),
+and both against torch. The NumPy path is forced by emptying the kernel table."""
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+import ember.nn.functional as F
+from ember._backend import numba_kernels
+
+numba = pytest.importorskip("numba")
+if os.environ.get("EMBER_NUMBA") == "0":
+    pytest.skip("EMBER_NUMBA=0: the kernels are off", allow_module_level=True)
+
+
+@pytest.fixture
+def numpy_only(monkeypatch):
+    numba_kernels.kernel("gelu_forward")  # compile first, so the table exists to empty
+    monkeypatch.setattr(numba_kernels, "_compiled", {})
+
+
+def _run(fn, *, compiled, monkeypatch):
+    if not compiled:
+        monkeypatch.setattr(numba_kernels, "_compiled", {})
+    try:
+        return fn()
+    finally:
+        monkeypatch.undo()
+
+
+SPECIAL = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-30, -1e-30, 1e-6, -1e-6, 0.5,
+                    -0.5, 3.0, -3.0, 5.0, -5.0, 9.0, -9.0, 14.0, -14.0, 3e38, -3e38],
+                   dtype=np.float32)
+
+
+def _gelu_with_grad(x, g):
+    a = ember.tensor(x, requires_grad=True)
+    y = F.gelu(a)
+    y.backward(ember.tensor(g))
+    return y.detach().numpy(), a.grad.numpy()
+
+
+@pytest.mark.parametrize("shape", [(), (7,), (3, 5), (16, 64, 33)])
+def test_gelu_compiled_equals_numpy(shape, monkeypatch):
+    rng = np.random.default_rng(0)
+    x = np.asarray(rng.standard_normal(shape) * 4, dtype=np.float32)
+    if x.size >= SPECIAL.size:
+        x.reshape(-1)[:SPECIAL.size] = SPECIAL
+    g = np.asarray(rng.standard_normal(shape), dtype=np.float32)
+    with np.errstate(invalid="ignore", over="ignore"):
+        y1, g1 = _run(lambda: _gelu_with_grad(x, g), compiled=True, monkeypatch=monkeypatch)
+        y0, g0 = _run(lambda: _gelu_with_grad(x, g), compiled=False, monkeypatch=monkeypatch)
+    # equal to float32 rounding: the compiled loop may fuse multiply-adds. Phi(x) =
+    # (1 - erf|z|) / 2 for x < 0 cancels, so the rounding is absolute, at the scale of 1
+    np.testing.assert_allclose(y1, y0, rtol=4e-7, atol=2.5e-7, equal_nan=True)
+    np.testing.assert_allclose(g1, g0, rtol=4e-7, atol=2.5e-7, equal_nan=True)
+
+
+def test_gelu_float32_matches_torch_vectorized():
+    # 4096 elements: torch's vectorized loop, whose float32 erf is an approximation too;
+    # each is within 1.5e-6 of the exact value (ours within 5e-7)
+    rng = np.random.default_rng(1)
+    x = np.asarray(rng.standard_normal(4096) * 3, dtype=np.float32)
+    g = np.asarray(rng.standard_normal(4096), dtype=np.float32)
+    y, gx = _gelu_with_grad(x, g)
+    xt = torch.tensor(x, requires_grad=True)
+    yt = torch.nn.functional.gelu(xt)
+    yt.backward(torch.tensor(g))
+    np.testing.assert_allclose(y, yt.detach().numpy(), rtol=1e-6, atol=1.5e-6)
+    np.testing.assert_allclose(gx, xt.grad.numpy(), rtol=1e-6, atol=1.5e-6)
+    exact = np.array([v * 0.5 * math.erfc(-v / math.sqrt(2)) for v in x.astype(np.float64)])
+    assert np.abs(y - exact).max() < 6e-7
+
+
+def test_gelu_erf_approximation_error_bound():
+    # A&S 7.1.26 is within 1.5e-7 of erf, so Phi within 7.5e-8; add float32 rounding of
+    # Phi, of erf|z| near 1 before the cancelling 1 - erf, and of y / x here
+    z = np.linspace(-6, 6, 20001).astype(np.float32)
+    x = z * np.float32(math.sqrt(2))
+    y, _ = _gelu_with_grad(x, np.ones_like(x))
+    exact = np.array([0.5 * (1 + math.erf(v / math.sqrt(2))) for v in x.astype(np.float64)])
+    phi = np.divide(y, x, out=np.full_like(y, 0.5), where=x != 0)
+    assert np.abs(phi - exact).max() < 3e-7
+
+
+def _pool(x, g, **kw):
+    a = ember.tensor(x, requires_grad=True)
+    y, idx = F.max_pool2d(a, 2, return_indices=True, **kw)
+    y.backward(ember.tensor(g))
+    return y.detach().numpy(), idx.numpy(), a.grad.numpy()
+
+
+@pytest.mark.parametrize("shape,dtype", [((4, 3, 8, 10), np.float32),
+                                         ((2, 5, 7, 9), np.float32),
+                                         ((3, 6, 5), np.float64),
+                                         ((1, 2, 4, 4), np.float32)])
+def test_max_pool2_compiled_equals_numpy_and_torch(shape, dtype, monkeypatch):
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal(shape).astype(dtype)
+    flat = x.reshape(-1)
+    flat[:3] = np.nan                         # NaN windows: torch keeps the last NaN
+    flat[-4:] = 1.5                           # ties: torch keeps the first maximum
+    flat[5] = np.inf
+    oshape = shape[:-2] + (shape[-2] // 2, shape[-1] // 2)
+    g = rng.standard_normal(oshape).astype(dtype)
+    r1 = _run(lambda: _pool(x, g), compiled=True, monkeypatch=monkeypatch)
+    r0 = _run(lambda: _pool(x, g), compiled=False, monkeypatch=monkeypatch)
+    xt = torch.tensor(x, requires_grad=True)
+    yt, it = torch.nn.functional.max_pool2d(xt, 2, return_indices=True)
+    yt.backward(torch.tensor(g))
+    for a, b, c in zip(r1, r0, (yt.detach().numpy(), it.numpy(), xt.grad.numpy())):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(a, c)
+
+
+def test_max_pool2_noncontiguous_input_and_double_backward():
+    rng = np.random.default_rng(3)
+    base = rng.standard_normal((2, 6, 8, 3)).astype(np.float32)
+    a = ember.tensor(base, requires_grad=True)
+    y = F.max_pool2d(a.permute(0, 3, 1, 2), 2)
+    (gx,) = ember.autograd.grad(y.pow(2).sum(), a, create_graph=True)
+    gx.sum().backward()
+    t = torch.tensor(base, requires_grad=True)
+    yt = torch.nn.functional.max_pool2d(t.permute(0, 3, 1, 2), 2)
+    (gt,) = torch.autograd.grad(yt.pow(2).sum(), t, create_graph=True)
+    gt.sum().backward()
+    np.testing.assert_array_equal(y.detach().numpy(), yt.detach().numpy())
+    np.testing.assert_allclose(gx.detach().numpy(), gt.detach().numpy(), rtol=1e-6)
+    np.testing.assert_allclose(a.grad.numpy(), t.grad.numpy(), rtol=1e-6)
+
+
+def _python(code, **env):
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, **env}, check=True)
+    return out.stdout.strip()
+
+
+def test_import_does_not_load_numba_and_env_turns_kernels_off():
+    assert _python("import sys, ember; print('numba' in sys.modules)") == "False"
+    code = "from ember._backend import numba_kernels as k; print(k.available())"
+    assert _python(code) == "True"
+    assert _python(code, EMBER_NUMBA="0") == "False"
