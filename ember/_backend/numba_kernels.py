@@ -16,7 +16,7 @@ otherwise stop vectorization.
 """
 import os
 
-from numpy import float32 as F32
+from numpy import float32 as F32, sqrt
 
 _SQRT_HALF = 0.7071067811865476
 _INV_SQRT_2PI = 0.3989422804014327
@@ -104,9 +104,78 @@ def _max_pool2_backward(grad, argk, out):
                 bottom[2 * j + 1] = gj * (kj == 3)
 
 
+def _layer_norm_forward(x, weight, bias, eps, y, mean, var, invstd):
+    # x, y (rows, L); weight, bias (L,) or empty for none; mean, var, invstd (rows,).
+    # The variance is of the centred values, as the NumPy path takes it.
+    rows, n = x.shape
+    affine = weight.size > 0
+    shift = bias.size > 0
+    for r in range(rows):
+        xr = x[r]
+        yr = y[r]
+        total = xr.dtype.type(0)
+        for j in range(n):
+            total += xr[j]
+        m = total / n
+        sq = xr.dtype.type(0)
+        for j in range(n):
+            d = xr[j] - m
+            sq += d * d
+        v = sq / n
+        k = xr.dtype.type(1) / sqrt(v + eps)
+        mean[r] = m
+        var[r] = v
+        invstd[r] = k
+        for j in range(n):
+            yr[j] = (xr[j] - m) * k
+        if affine:
+            for j in range(n):
+                yr[j] *= weight[j]
+        if shift:
+            for j in range(n):
+                yr[j] += bias[j]
+
+
+def _layer_norm_backward(x, grad, weight, mean, invstd, gx, gweight, gbias):
+    # gx = invstd (gs - mean(gs) - xhat mean(gs xhat)), gs = grad * weight, per row;
+    # gweight += grad * xhat and gbias += grad over the rows (either may be empty; float64
+    # accumulators, as the sums run over every row)
+    rows, n = x.shape
+    affine = weight.size > 0
+    want_w = gweight.size > 0
+    want_b = gbias.size > 0
+    for r in range(rows):
+        xr = x[r]
+        gr = grad[r]
+        gxr = gx[r]
+        m = mean[r]
+        k = invstd[r]
+        sum_gs = xr.dtype.type(0)
+        sum_gsx = xr.dtype.type(0)
+        for j in range(n):
+            xhat = (xr[j] - m) * k
+            gs = gr[j] * weight[j] if affine else gr[j]
+            sum_gs += gs
+            sum_gsx += gs * xhat
+            if want_w:
+                gweight[j] += gr[j] * xhat
+            if want_b:
+                gbias[j] += gr[j]
+        mg = sum_gs / n
+        mgx = sum_gsx / n
+        for j in range(n):
+            xhat = (xr[j] - m) * k
+            gs = gr[j] * weight[j] if affine else gr[j]
+            gxr[j] = k * (gs - mg - xhat * mgx)
+
+
 _KERNELS = {"gelu_neg_square": _gelu_neg_square, "gelu_forward": _gelu_forward,
             "gelu_backward": _gelu_backward, "max_pool2_forward": _max_pool2_forward,
             "max_pool2_backward": _max_pool2_backward}
+# row sums: reassociation lets LLVM vectorize them (float32 lanes, summed like NumPy's
+# pairwise sum, not one long running total)
+_REDUCING = {"layer_norm_forward": _layer_norm_forward,
+             "layer_norm_backward": _layer_norm_backward}
 _compiled = None  # name -> compiled kernel; {} when numba is missing or EMBER_NUMBA=0
 
 
@@ -120,7 +189,9 @@ def _compile():
     except ImportError:
         return
     jit = numba.njit(cache=True, error_model="numpy", fastmath={"contract"})
+    reducing = numba.njit(cache=True, error_model="numpy", fastmath={"contract", "reassoc"})
     _compiled = {name: jit(fn) for name, fn in _KERNELS.items()}
+    _compiled.update({name: reducing(fn) for name, fn in _REDUCING.items()})
 
 
 def kernel(name):

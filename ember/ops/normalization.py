@@ -2,6 +2,8 @@
 (one fused primitive over a set of axes) and local_response_norm (composed)."""
 import math
 
+import numpy
+
 from .._tensor import make_tensor
 from ..autograd.function import Op
 from ..autograd.grad_mode import is_grad_enabled, no_grad
@@ -25,10 +27,13 @@ class NativeNorm(Op):
         ctx.bshape = None if bias is None else bias.shape
         ctx.save_inputs(0, 1)
         xp = ctx.xp
+        ctx.compiled = _compiled_layer_norm(ctx, x, weight, bias, axes, pshape)
+        if ctx.compiled is not None:
+            return _layer_norm_compiled(ctx, x, weight, bias, axes, eps)
         mean = _trailing_mean(xp, x, axes)
         y = x - mean
         var = _sum_of_products(xp, y, y, axes)
-        var *= 1.0 / (y.size // var.size)
+        var *= 1.0 / max(math.prod(x.shape[a] for a in axes), 1)  # (an empty batch has no var)
         invstd = 1.0 / xp.sqrt(var + eps)
         ctx.mean, ctx.invstd = mean, invstd
         if weight is not None and _per_kept_index(axes, paxes):
@@ -90,7 +95,7 @@ def _sum_of_products(xp, a, b, axes):
             b3 = b.reshape(a3.shape)
             return xp.matmul(a3[:, :, None, :], b3[:, :, :, None]).sum(axis=0).reshape(keep)
         t = len(axes)
-        if t < nd and axes == tuple(range(nd - t, nd)) and a.size >= 8 * math.prod(
+        if t < nd and axes == tuple(range(nd - t, nd)) and a.size and a.size >= 8 * math.prod(
                 a.shape[:nd - t]):
             lead = a.shape[:nd - t]
             return xp.matmul(a.reshape(lead + (1, -1)), b.reshape(lead + (-1, 1))).reshape(keep)
@@ -112,7 +117,58 @@ def _trailing_mean(xp, a, axes):
     return a.mean(axis=axes, keepdims=True)
 
 
+def _compiled_layer_norm(ctx, x, weight, bias, axes, pshape):
+    """The numba layer-norm kernel when this is a float32 layer norm on the CPU (weight and
+    bias, if any, span exactly the normalised trailing dims), else None."""
+    t = len(axes)
+    if (ctx.xp is not numpy or x.dtype != numpy.float32 or not 0 < t < x.ndim
+            or axes != tuple(range(x.ndim - t, x.ndim)) or tuple(pshape) != x.shape[-t:]
+            or any(p is not None and p.dtype != numpy.float32 for p in (weight, bias))):
+        return None
+    return ctx.ext.compiled_kernel("layer_norm_forward")
+
+
+_EMPTY32 = numpy.empty(0, numpy.float32)
+_EMPTY64 = numpy.empty(0, numpy.float64)
+
+
+def _layer_norm_compiled(ctx, x, weight, bias, axes, eps):
+    lead = x.shape[:x.ndim - len(axes)]
+    rows = math.prod(lead)
+    x2 = numpy.ascontiguousarray(x).reshape(rows, x.size // rows if rows else 0)
+    y = numpy.empty(x2.shape, numpy.float32)
+    mean, var, invstd = (numpy.empty(rows, numpy.float32) for _ in range(3))
+    ctx.compiled(x2, _EMPTY32 if weight is None else weight.reshape(-1),
+                 _EMPTY32 if bias is None else bias.reshape(-1), eps, y, mean, var, invstd)
+    keep = lead + (1,) * len(axes)
+    ctx.mean, ctx.invstd = mean.reshape(keep), invstd.reshape(keep)
+    return y.reshape(x.shape), ctx.mean, var.reshape(keep)
+
+
+def _layer_norm_backward_compiled(ctx, x, weight, grad):
+    need = ctx.needs_input_grad
+    rows = ctx.mean.size
+    n = math.prod(x.shape[x.ndim - len(ctx.axes):])
+    x2 = numpy.ascontiguousarray(x._data).reshape(rows, n)
+    g = grad._data
+    g2 = numpy.ascontiguousarray(g, dtype=numpy.float32).reshape(rows, n)
+    gx = numpy.empty(x2.shape, numpy.float32)
+    gw = numpy.zeros(n, numpy.float64) if need[1] else _EMPTY64
+    gb = numpy.zeros(n, numpy.float64) if need[2] else _EMPTY64
+    ctx.ext.compiled_kernel("layer_norm_backward")(
+        x2, g2, _EMPTY32 if weight is None else weight._data.reshape(-1),
+        ctx.mean.reshape(-1), ctx.invstd.reshape(-1), gx, gw, gb)
+    shape = x.shape[x.ndim - len(ctx.axes):]
+    return (make_tensor(gx.reshape(x.shape), grad.device) if need[0] else None,
+            make_tensor(gw.astype(numpy.float32).reshape(shape), grad.device)
+            if need[1] else None,
+            make_tensor(gb.astype(numpy.float32).reshape(shape), grad.device)
+            if need[2] else None)
+
+
 def _norm_backward_arrays(ctx, x, weight, grad):
+    if ctx.compiled is not None:
+        return _layer_norm_backward_compiled(ctx, x, weight, grad)
     axes, paxes, need = ctx.axes, ctx.paxes, ctx.needs_input_grad
     if _per_kept_index(axes, paxes):
         return _norm_backward_per_channel(ctx, x, weight, grad)
@@ -129,7 +185,7 @@ def _norm_backward_arrays(ctx, x, weight, grad):
         # mean(gs * xhat) as dot products: no product array
         dot = _sum_of_products(xp, gs, xhat, axes) if gs.flags.c_contiguous else \
             (gs * xhat).sum(axis=axes, keepdims=True)
-        dot /= gs.size // dot.size
+        dot /= max(math.prod(gs.shape[a] for a in axes), 1)
         xhat *= dot
         gx -= xhat
         gx *= ctx.invstd
