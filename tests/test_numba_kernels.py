@@ -98,7 +98,7 @@ def _pool(x, g, **kw):
 
 @pytest.mark.parametrize("shape,dtype", [((4, 3, 8, 10), np.float32),
                                          ((2, 5, 7, 9), np.float32),
-                                         ((3, 6, 5), np.float64),
+                                         ((3, 6, 5), np.float64), ((2, 4, 6), np.float64),
                                          ((1, 2, 4, 4), np.float32)])
 def test_max_pool2_compiled_equals_numpy_and_torch(shape, dtype, monkeypatch):
     rng = np.random.default_rng(2)
@@ -192,3 +192,24 @@ def test_layer_norm_double_backward_with_kernels():
     for a, t in zip(_layer_norm_run(ember, x, (6,), w, b, g, create_graph=True),
                     _layer_norm_run(torch, x, (6,), w, b, g, create_graph=True)):
         np.testing.assert_allclose(a, t, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_backward_compiled_equals_numpy_and_torch(dtype, monkeypatch):
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((4, 5, 6)).astype(dtype)
+    x.reshape(-1)[:4] = [0.0, -0.0, np.inf, -np.inf]
+    g = rng.standard_normal(x.shape).astype(dtype)
+    g.reshape(-1)[4:8] = [np.inf, np.nan, -np.inf, np.nan]  # kept as is, or zeroed
+
+    def run():
+        a = ember.tensor(x, requires_grad=True)
+        F.relu(a).backward(ember.tensor(g))
+        return a.grad.numpy()
+
+    r1 = _run(run, compiled=True, monkeypatch=monkeypatch)
+    r0 = _run(run, compiled=False, monkeypatch=monkeypatch)
+    t = torch.tensor(x, requires_grad=True)
+    torch.relu(t).backward(torch.tensor(g))
+    np.testing.assert_array_equal(r1, r0)
+    np.testing.assert_array_equal(r1, t.grad.numpy())

@@ -1,7 +1,7 @@
 """Compiled CPU kernels: the optional numba extra (`pip install ember[numba]`).
 
 A few ops spend their time in many passes of NumPy over the same array (GELU's erf, max
-pooling's compare-and-select per window offset). Here each is one compiled loop that
+pooling's compare-and-select per window offset, layer norm's row statistics). Here each is one compiled loop that
 LLVM vectorizes. The NumPy code stays the reference: every kernel computes what its
 caller's NumPy path computes, to float32 rounding, and tests/test_numba_kernels.py checks that.
 
@@ -53,55 +53,68 @@ def _gelu_backward(x, half, e, grad, out):
         out[i] = grad[i] * (half[i] + x[i] * (e[i] * F32(_INV_SQRT_2PI)))
 
 
+def _relu_backward(y, grad, out):
+    # grad where the output is positive, else +0 (relu'(0) = 0, as torch); a select, so an
+    # inf or nan gradient passes unchanged where kept
+    zero = out.dtype.type(0)
+    for i in range(y.size):
+        out[i] = grad[i] if y[i] > zero else zero
+
+
 def _max_pool2_forward(x, best, argk):
-    # 2x2 windows at stride 2, no padding (the usual CNN pooling): x (planes, H, W) ->
-    # best, argk (planes, H // 2, W // 2), argk the window offset 0..3 of the choice.
+    # 2x2 windows at stride 2 tiling x exactly (the usual CNN pooling): x (planes, 2 oh,
+    # 2 ow) -> best, argk (planes, oh, ow), argk the window offset 0..3 of the choice.
     # torch's rule: the running best starts at the window's first element and is
     # replaced by a greater element or a NaN (the first maximum, the last NaN).
-    planes, oh, ow = best.shape
-    for p in range(planes):
-        for i in range(oh):
-            top = x[p, 2 * i]
-            bottom = x[p, 2 * i + 1]
-            for j in range(ow):
-                b = top[2 * j]
-                k = 0
-                v = top[2 * j + 1]
-                if v > b or v != v:
-                    b = v
-                    k = 1
-                v = bottom[2 * j]
-                if v > b or v != v:
-                    b = v
-                    k = 2
-                v = bottom[2 * j + 1]
-                if v > b or v != v:
-                    b = v
-                    k = 3
-                best[p, i, j] = b
-                argk[p, i, j] = k
+    # Flat offsets, the row length W = 2 ow held in a variable: LLVM then vectorizes the
+    # loop. With row views, a row length of its own (odd sizes), or even `2 * ow` written
+    # out in the index, it did not, and ran 5-10x slower.
+    ow = best.shape[2]
+    W = 2 * ow
+    xf = x.reshape(-1)
+    bf = best.reshape(-1)
+    kf = argk.reshape(-1)
+    for r in range(best.shape[0] * best.shape[1]):
+        top = 2 * r * W
+        o = r * ow
+        for j in range(ow):
+            b = xf[top + 2 * j]
+            k = 0
+            v = xf[top + 2 * j + 1]
+            if v > b or v != v:
+                b = v
+                k = 1
+            v = xf[top + W + 2 * j]
+            if v > b or v != v:
+                b = v
+                k = 2
+            v = xf[top + W + 2 * j + 1]
+            if v > b or v != v:
+                b = v
+                k = 3
+            bf[o + j] = b
+            kf[o + j] = k
 
 
 def _max_pool2_backward(grad, argk, out):
-    # out (planes, H, W): each gradient goes to the element its window chose. Written as
-    # g * (code == k), as the NumPy path does (a select compiles to branches here, 4x
-    # slower). An odd last row or column belongs to no window and stays zero.
-    planes, oh, ow = grad.shape
-    if out.shape[1] != 2 * oh or out.shape[2] != 2 * ow:
-        out[...] = 0
-    for p in range(planes):
-        for i in range(oh):
-            top = out[p, 2 * i]
-            bottom = out[p, 2 * i + 1]
-            g = grad[p, i]
-            k = argk[p, i]
-            for j in range(ow):
-                gj = g[j]
-                kj = k[j]
-                top[2 * j] = gj * (kj == 0)
-                top[2 * j + 1] = gj * (kj == 1)
-                bottom[2 * j] = gj * (kj == 2)
-                bottom[2 * j + 1] = gj * (kj == 3)
+    # out (planes, 2 oh, 2 ow): each gradient goes to the element its window chose.
+    # Written as g * (code == k), as the NumPy path does (a select compiled to branches
+    # here, 4x slower); flat offsets as in the forward.
+    ow = grad.shape[2]
+    W = 2 * ow
+    gf = grad.reshape(-1)
+    kf = argk.reshape(-1)
+    of = out.reshape(-1)
+    for r in range(grad.shape[0] * grad.shape[1]):
+        top = 2 * r * W
+        o = r * ow
+        for j in range(ow):
+            g = gf[o + j]
+            k = kf[o + j]
+            of[top + 2 * j] = g * (k == 0)
+            of[top + 2 * j + 1] = g * (k == 1)
+            of[top + W + 2 * j] = g * (k == 2)
+            of[top + W + 2 * j + 1] = g * (k == 3)
 
 
 def _layer_norm_forward(x, weight, bias, eps, y, mean, var, invstd):
@@ -170,7 +183,8 @@ def _layer_norm_backward(x, grad, weight, mean, invstd, gx, gweight, gbias):
 
 
 _KERNELS = {"gelu_neg_square": _gelu_neg_square, "gelu_forward": _gelu_forward,
-            "gelu_backward": _gelu_backward, "max_pool2_forward": _max_pool2_forward,
+            "gelu_backward": _gelu_backward, "relu_backward": _relu_backward,
+            "max_pool2_forward": _max_pool2_forward,
             "max_pool2_backward": _max_pool2_backward}
 # row sums: reassociation lets LLVM vectorize them (float32 lanes, summed like NumPy's
 # pairwise sum, not one long running total)

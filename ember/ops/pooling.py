@@ -163,8 +163,7 @@ class MaxPoolStrided(Op):
         ctx.tiled = (tuple(kernel) == tuple(stride) and tuple(dilation) == (1, 1) and
                      (H, W) == (oh * kernel[0], ow * kernel[1]))
         ctx.compiled = None
-        if (tuple(kernel) == (2, 2) == tuple(stride) and tuple(dilation) == (1, 1)
-                and x.dtype.kind == "f" and xp is numpy):
+        if ctx.tiled and tuple(kernel) == (2, 2) and x.dtype.char in "fd" and xp is numpy:
             ctx.compiled = ctx.ext.compiled_kernel("max_pool2_forward")
         if ctx.compiled is not None:
             planes = numpy.ascontiguousarray(x).reshape((-1, H, W))
@@ -230,6 +229,13 @@ class MaxPoolStrided(Op):
         g = grad._data
         xp = ctx.xp
         head = (Ellipsis,)
+        if ctx.compiled is not None:
+            oh, ow = g.shape[-2:]
+            out = numpy.empty(ctx.in_shape, g.dtype)
+            ctx.ext.compiled_kernel("max_pool2_backward")(
+                numpy.ascontiguousarray(g).reshape((-1, oh, ow)),
+                ctx.argk.reshape((-1, oh, ow)), out.reshape((-1, 2 * oh, 2 * ow)))
+            return make_tensor(out, grad.device)
         if ctx.tiled:
             # the windows tile the input exactly: every element is written once, no zeros
             # and no adds
