@@ -117,3 +117,21 @@ def test_erfinv_inverts_erf_including_the_tails():
     out = numpy_ext.erfinv(y32)
     assert out.dtype == numpy.float32
     numpy.testing.assert_allclose(out, torch.erfinv(torch.from_numpy(y32)).numpy(), rtol=3e-7)
+
+
+@pytest.mark.parametrize("dtype", [numpy.float32, numpy.float64])
+def test_relu_backward_on_arrays_equals_torch(dtype):
+    rng = numpy.random.default_rng(6)
+    x = rng.standard_normal((4, 5, 6)).astype(dtype)
+    x.reshape(-1)[:4] = [0.0, -0.0, numpy.inf, -numpy.inf]
+    g = rng.standard_normal(x.shape).astype(dtype)
+    g.reshape(-1)[4:8] = [numpy.inf, numpy.nan, -numpy.inf, numpy.nan]  # kept as is, or zeroed
+
+    def run():
+        a = ember.tensor(x, requires_grad=True)
+        ember.nn.functional.relu(a).backward(ember.tensor(g))
+        return a.grad.numpy()
+
+    t = torch.tensor(x, requires_grad=True)
+    torch.relu(t).backward(torch.tensor(g))
+    numpy.testing.assert_array_equal(run(), t.grad.numpy())

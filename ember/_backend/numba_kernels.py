@@ -53,14 +53,6 @@ def _gelu_backward(x, half, e, grad, out):
         out[i] = grad[i] * (half[i] + x[i] * (e[i] * F32(_INV_SQRT_2PI)))
 
 
-def _relu_backward(y, grad, out):
-    # grad where the output is positive, else +0 (relu'(0) = 0, as torch); a select, so an
-    # inf or nan gradient passes unchanged where kept
-    zero = out.dtype.type(0)
-    for i in range(y.size):
-        out[i] = grad[i] if y[i] > zero else zero
-
-
 def _max_pool2_forward(x, best, argk):
     # 2x2 windows at stride 2 tiling x exactly (the usual CNN pooling): x (planes, 2 oh,
     # 2 ow) -> best, argk (planes, oh, ow), argk the window offset 0..3 of the choice.
@@ -183,8 +175,7 @@ def _layer_norm_backward(x, grad, weight, mean, invstd, gx, gweight, gbias):
 
 
 _KERNELS = {"gelu_neg_square": _gelu_neg_square, "gelu_forward": _gelu_forward,
-            "gelu_backward": _gelu_backward, "relu_backward": _relu_backward,
-            "max_pool2_forward": _max_pool2_forward,
+            "gelu_backward": _gelu_backward, "max_pool2_forward": _max_pool2_forward,
             "max_pool2_backward": _max_pool2_backward}
 # row sums: reassociation lets LLVM vectorize them (float32 lanes, summed like NumPy's
 # pairwise sum, not one long running total)

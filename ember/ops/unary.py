@@ -9,8 +9,6 @@ piecewise-constant ops (sign, rounding) have a zero gradient everywhere.
 import builtins
 import math
 
-import numpy
-
 from .._tensor import make_tensor
 from ..autograd import grad_mode as _grad_mode
 from ..autograd.function import Op
@@ -377,14 +375,9 @@ class Relu(Op):
         y, g = ctx.output._data, grad._data
         if _grad_mode.state.enabled or g.dtype != y.dtype or g.shape != y.shape:
             return _keep(ctx.output > 0, grad)  # relu'(0) = 0, as torch
-        # no graph wanted: on arrays, one pass with the compiled kernel, else the mask and
-        # a bitwise keep (two ops and no graph nodes, against Gt and Where)
-        kernel = ctx.ext.compiled_kernel("relu_backward")
-        if (kernel is not None and y.dtype.char in "fd" and y.flags.c_contiguous
-                and g.flags.c_contiguous):
-            out = numpy.empty(y.shape, y.dtype)
-            kernel(y.reshape(-1), g.reshape(-1), out.reshape(-1))
-            return make_tensor(out, grad.device)
+        # no graph wanted: the mask and a bitwise keep on arrays, with no Gt and Where nodes.
+        # (A compiled select is 25% faster on 8 MB, but loading numba adds ~130 MB of
+        # resident memory, which ResNet-18, with nothing else compiled, cannot spare.)
         return make_tensor(ctx.ext.keep(y > 0, g), grad.device)
 
 
