@@ -314,10 +314,13 @@ def matmul_ceiling():
 
 
 def installed_mb(module):
+    """Size of the package's files, without __pycache__ (bytecode, and numba's kernel
+    cache in an editable install, which grows with every edit of a kernel)."""
     spec = __import__("importlib.util").util.find_spec(module)
     root = os.path.dirname(spec.origin)
     total = 0
-    for d, _, files in os.walk(root):
+    for d, dirs, files in os.walk(root):
+        dirs[:] = [x for x in dirs if x != "__pycache__"]
         total += sum(os.path.getsize(os.path.join(d, f)) for f in files)
     return total / 2 ** 20
 
