@@ -78,6 +78,36 @@ def _last_max(xp, a, dim):
     return cols.max(axis=0).reshape(a.shape[:-1] + (1,))
 
 
+def _rows_compiled(ctx, name, x, dim):
+    """Softmax or log-softmax over the last dim of a float32 CPU array by the compiled
+    kernel `name` (one pass for exp, sum and the result; the row maxima by _last_max),
+    or None when it does not apply or numba is absent."""
+    if (ctx.xp is not numpy or x.dtype != numpy.float32 or dim != x.ndim - 1
+            or not x.flags.c_contiguous):
+        return None
+    kernel = ctx.ext.compiled_kernel(name)
+    if kernel is None:
+        return None
+    n = x.shape[-1]
+    out = numpy.empty(x.shape, numpy.float32)
+    kernel(x.reshape(-1, n), _last_max(numpy, x, dim).reshape(-1), out.reshape(-1, n))
+    return out
+
+
+def _rows_backward_compiled(ctx, name, y, g, dim):
+    """The backward of _rows_compiled's ops on arrays, or None."""
+    if (ctx.xp is not numpy or y.dtype != numpy.float32 or g.dtype != numpy.float32
+            or dim != y.ndim - 1 or g.shape != y.shape or not y.flags.c_contiguous):
+        return None
+    kernel = ctx.ext.compiled_kernel(name)
+    if kernel is None:
+        return None
+    n = y.shape[-1]
+    out = numpy.empty(y.shape, numpy.float32)
+    kernel(y.reshape(-1, n), numpy.ascontiguousarray(g).reshape(-1, n), out.reshape(-1, n))
+    return out
+
+
 class Softmax(Op):
     # fused: one pass of exp(x - max) / sum on arrays. Composed from ops it would record
     # four nodes and keep their intermediates, and without the max shift exp overflows
@@ -93,6 +123,9 @@ class Softmax(Op):
             return xp.empty_like(x)
         if dim is None:  # 0-d
             return xp.exp(x - x)
+        out = _rows_compiled(ctx, "softmax_forward", x, dim)
+        if out is not None:
+            return out
         e = x - _last_max(xp, x, dim)
         xp.exp(e, out=e)  # in place: one activation-sized array instead of two
         e /= _last_sum(xp, e, dim)
@@ -106,6 +139,9 @@ class Softmax(Op):
         if _grad_state.enabled or g.dtype != yd.dtype or not yd.ndim:  # differentiable
             return y * (grad - (grad * y).sum(dim, keepdim=True))
         # no graph wanted: the same formula on arrays, one temporary
+        out = _rows_backward_compiled(ctx, "softmax_backward", yd, g, dim)
+        if out is not None:
+            return make_tensor(out, grad.device)
         p = g * yd
         ctx.xp.subtract(g, _last_sum(ctx.xp, p, dim, signed=True), out=p)
         p *= yd
@@ -131,6 +167,10 @@ class LogSoftmax(Op):
             return xp.empty_like(x)
         if dim is None:  # 0-d
             return x - x
+        out = _rows_compiled(ctx, "log_softmax_forward", x, dim)
+        if out is not None:
+            ctx.exp_sum = None
+            return out
         shifted = x - _last_max(xp, x, dim)
         e = xp.exp(shifted)
         s = _last_sum(xp, e, dim)
@@ -149,6 +189,9 @@ class LogSoftmax(Op):
             return grad - y.exp() * grad.sum(dim, keepdim=True)
         # no graph wanted: the same formula on arrays, in place (four ops fewer)
         xp = ctx.xp
+        out = _rows_backward_compiled(ctx, "log_softmax_backward", y._data, g, dim)
+        if out is not None:
+            return make_tensor(out, grad.device)
         parts = getattr(ctx, "exp_sum", None)
         if parts is not None and g.shape == parts[0].shape:
             e, s = parts
