@@ -29,21 +29,18 @@ GELU_ERF_COEFFS = (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.25482
 _C0, _C1, _C2, _C3, _C4 = (F32(c) for c in GELU_ERF_COEFFS)
 
 
-def _gelu_neg_square(x, e):
-    # e = -(x / sqrt 2)^2, the argument of the exp done by NumPy (numba's exp is scalar)
-    for i in range(x.size):
-        z = x[i] * F32(_SQRT_HALF)
-        e[i] = -(z * z)
-
-
-def _gelu_forward(x, e, out, half):
-    # e holds exp(-z^2); half = Phi(x) = (1 + erf(z)) / 2, out = x Phi(x)
+def _gelu_forward(x, out, half, gauss):
+    # gauss = exp(-z^2), z = x / sqrt 2 (kept for the backward); half = Phi(x) =
+    # (1 + erf(z)) / 2; out = x Phi(x)
     for i in range(x.size):
         v = x[i]
-        t = F32(1.0) / (abs(v * F32(_SQRT_HALF)) * F32(GELU_ERF_P) + F32(1.0))
+        z = v * F32(_SQRT_HALF)
+        e = _exp32(-(z * z))
+        t = F32(1.0) / (abs(z) * F32(GELU_ERF_P) + F32(1.0))
         r = (((_C0 * t + _C1) * t + _C2) * t + _C3) * t + _C4
-        erf_abs = F32(1.0) - e[i] * t * r
+        erf_abs = F32(1.0) - e * t * r
         h = F32(0.5) * (F32(1.0) + (erf_abs if v >= F32(0.0) else -erf_abs))
+        gauss[i] = e
         half[i] = h
         out[i] = v * h
 
@@ -235,7 +232,7 @@ def _log_softmax_backward(y, grad, out):
             orow[j] = gr[j] - _exp32(yr[j]) * total
 
 
-_KERNELS = {"gelu_neg_square": _gelu_neg_square, "gelu_forward": _gelu_forward,
+_KERNELS = {"gelu_forward": _gelu_forward,
             "gelu_backward": _gelu_backward, "max_pool2_forward": _max_pool2_forward,
             "max_pool2_backward": _max_pool2_backward}
 # row sums: reassociation lets LLVM vectorize them (float32 lanes, summed like NumPy's
