@@ -272,12 +272,12 @@ def _erf_blocked(ctx, z):
     return out.reshape(z.shape)
 
 
-# float32 GELU on the CPU uses torch's float32 erf there: Abramowitz & Stegun 7.1.26,
-# erf(z) = 1 - t P(t) exp(-z^2), t = 1 / (1 + p |z|), absolute error below 1.5e-7. It
-# is what torch's vectorized GELU computes (its torch.erf and float64 GELU are exact), so
-# this gives torch's numbers, and it is a few array passes where the exact erf takes a
-# rational fit in float64. Written once as compiled loops (ember[numba]) and once in
-# NumPy; the two agree to float32 rounding (tests/test_numba_kernels.py).
+# float32 GELU on the CPU takes erf from Abramowitz & Stegun 7.1.26: erf(z) = 1 - t P(t)
+# exp(-z^2), t = 1 / (1 + p |z|), absolute error below 1.5e-7, the form torch's vectorized
+# float32 GELU is built on. Measured on 4096 values: within 5e-7 of the exact GELU, and
+# torch's within 1e-6 (float64 GELU and ember.erf stay exact). A few array passes where
+# the exact erf takes a rational fit in float64; written once as a compiled loop
+# (ember[numba]) and once in NumPy, equal to float32 rounding (tests/test_numba_kernels.py).
 _F32 = numpy.float32
 
 
