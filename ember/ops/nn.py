@@ -78,14 +78,20 @@ def _last_max(xp, a, dim):
     return cols.max(axis=0).reshape(a.shape[:-1] + (1,))
 
 
-def _rows_compiled(ctx, name, x, dim):
-    """Softmax or log-softmax over the last dim of a float32 CPU array by the compiled
-    kernel `name` (one pass for exp, sum and the result; the row maxima by _last_max),
-    or None when it does not apply or numba is absent."""
-    if (ctx.xp is not numpy or x.dtype != numpy.float32 or dim != x.ndim - 1
-            or not x.flags.c_contiguous):
+def _row_kernel(ctx, name, dim, x, *others):
+    """The compiled kernel `name` for rows along the last dim of float32 CPU arrays (x
+    contiguous, the others of its shape), or None: the caller then runs NumPy."""
+    if (ctx.xp is not numpy or dim != x.ndim - 1 or not x.flags.c_contiguous
+            or any(a.dtype != numpy.float32 for a in (x,) + others)
+            or any(a.shape != x.shape for a in others)):
         return None
-    kernel = ctx.ext.compiled_kernel(name)
+    return ctx.ext.compiled_kernel(name)
+
+
+def _rows_compiled(ctx, name, x, dim):
+    """Softmax or log-softmax over the last dim in one compiled pass for exp, sum and the
+    result (the row maxima by _last_max), or None."""
+    kernel = _row_kernel(ctx, name, dim, x)
     if kernel is None:
         return None
     n = x.shape[-1]
@@ -96,10 +102,7 @@ def _rows_compiled(ctx, name, x, dim):
 
 def _rows_backward_compiled(ctx, name, y, g, dim):
     """The backward of _rows_compiled's ops on arrays, or None."""
-    if (ctx.xp is not numpy or y.dtype != numpy.float32 or g.dtype != numpy.float32
-            or dim != y.ndim - 1 or g.shape != y.shape or not y.flags.c_contiguous):
-        return None
-    kernel = ctx.ext.compiled_kernel(name)
+    kernel = _row_kernel(ctx, name, dim, y, g)
     if kernel is None:
         return None
     n = y.shape[-1]
