@@ -19,19 +19,19 @@ if os.environ.get("EMBER_NUMBA") == "0":
     pytest.skip("EMBER_NUMBA=0: the kernels are off", allow_module_level=True)
 
 
-@pytest.fixture
-def numpy_only(monkeypatch):
-    numba_kernels.kernel("gelu_forward")  # compile first, so the table exists to empty
-    monkeypatch.setattr(numba_kernels, "_compiled", {})
+@pytest.fixture(autouse=True)
+def kernels_for_small_arrays(monkeypatch):
+    # the test arrays are small; in use the kernels start at MIN_ELEMENTS
+    monkeypatch.setattr(numba_kernels, "MIN_ELEMENTS", 0)
 
 
 def _run(fn, *, compiled, monkeypatch):
-    if not compiled:
-        monkeypatch.setattr(numba_kernels, "_compiled", {})
-    try:
+    """fn() with the kernels, or with an empty kernel table (the NumPy code)."""
+    if compiled:
         return fn()
-    finally:
-        monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        patch.setattr(numba_kernels, "_compiled", {})
+        return fn()
 
 
 SPECIAL = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-30, -1e-30, 1e-6, -1e-6, 0.5,
@@ -143,6 +143,13 @@ def _python(code, **env):
 
 def test_import_does_not_load_numba_and_env_turns_kernels_off():
     assert _python("import sys, ember; print('numba' in sys.modules)") == "False"
+    # small arrays never load it (numba costs ~130 MB resident); large ones do
+    small = ("import sys, ember; x = ember.randn(32, 10, requires_grad=True); "
+             "ember.nn.functional.cross_entropy(x, ember.zeros(32, dtype=ember.long))"
+             ".backward(); print('numba' in sys.modules)")
+    assert _python(small) == "False"
+    assert _python(small.replace("32, 10", "64, 1000").replace("zeros(32", "zeros(64")) \
+        == "True"
     code = "from ember._backend import numba_kernels as k; print(k.available())"
     assert _python(code) == "True"
     assert _python(code, EMBER_NUMBA="0") == "False"

@@ -306,8 +306,18 @@ def _compile():
     _compiled.update({name: reducing(fn) for name, fn in _REDUCING.items()})
 
 
-def kernel(name):
-    """The compiled kernel `name`, or None without numba (callers then run NumPy)."""
+# Below this many elements a kernel is not used: NumPy's passes then cost about as much as
+# the kernel's dispatch, and a workload whose arrays are all small (the logits of a
+# classifier, ResNet-18's included) never loads numba and its ~130 MB.
+MIN_ELEMENTS = 32768
+
+
+def kernel(name, size=None):
+    """The compiled kernel `name` for an array of `size` elements, or None without numba
+    or below MIN_ELEMENTS (callers then run NumPy). A backward whose forward ran the
+    kernel passes no size: it must get one."""
+    if size is not None and size < MIN_ELEMENTS:
+        return None
     if _compiled is None:
         _compile()
     return _compiled.get(name)

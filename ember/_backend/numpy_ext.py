@@ -3,8 +3,8 @@ import math
 
 import numpy
 
-# compiled_kernel(name): a numba-compiled loop (the ember[numba] extra), or None without
-# numba, when the caller runs its NumPy code
+# compiled_kernel(name, size): a numba-compiled loop (the ember[numba] extra), or None
+# without numba or for small arrays, when the caller runs its NumPy code
 from .numba_kernels import kernel as compiled_kernel  # noqa: F401
 
 

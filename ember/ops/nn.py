@@ -85,7 +85,7 @@ def _row_kernel(ctx, name, dim, x, *others):
             or any(a.dtype != numpy.float32 for a in (x,) + others)
             or any(a.shape != x.shape for a in others)):
         return None
-    return ctx.ext.compiled_kernel(name)
+    return ctx.ext.compiled_kernel(name, x.size)
 
 
 def _rows_compiled(ctx, name, x, dim):
@@ -289,7 +289,7 @@ def _gelu_float32(ctx, x):
     the backward."""
     shape = x.shape
     x = x.reshape(-1)  # flat (and 1-d, so 0-d inputs give arrays, not NumPy scalars)
-    kernel = ctx.ext.compiled_kernel("gelu_forward")
+    kernel = ctx.ext.compiled_kernel("gelu_forward", x.size)
     if kernel is not None:
         gauss, out, half = (numpy.empty_like(x) for _ in range(3))
         kernel(x, out, half, gauss)
@@ -318,7 +318,7 @@ def _gelu_float32(ctx, x):
 def _gelu_float32_backward(ctx, x, grad):
     """grad * (Phi(x) + x phi(x)) from what _gelu_float32 kept."""
     half, gauss = ctx.half, ctx.gauss
-    kernel = ctx.ext.compiled_kernel("gelu_backward")
+    kernel = ctx.ext.compiled_kernel("gelu_backward", x.size)
     if kernel is not None and grad.dtype == numpy.float32 and grad.shape == x.shape:
         out = numpy.empty(x.shape, numpy.float32)
         kernel(x.reshape(-1), half.reshape(-1), gauss.reshape(-1), grad.reshape(-1),

@@ -125,7 +125,7 @@ def _compiled_layer_norm(ctx, x, weight, bias, axes, pshape):
             or axes != tuple(range(x.ndim - t, x.ndim)) or tuple(pshape) != x.shape[-t:]
             or any(p is not None and p.dtype != numpy.float32 for p in (weight, bias))):
         return None
-    return ctx.ext.compiled_kernel("layer_norm_forward")
+    return ctx.ext.compiled_kernel("layer_norm_forward", x.size)
 
 
 _EMPTY32 = numpy.empty(0, numpy.float32)

@@ -164,7 +164,7 @@ class MaxPoolStrided(Op):
                      (H, W) == (oh * kernel[0], ow * kernel[1]))
         ctx.compiled = None
         if ctx.tiled and tuple(kernel) == (2, 2) and x.dtype.char in "fd" and xp is numpy:
-            ctx.compiled = ctx.ext.compiled_kernel("max_pool2_forward")
+            ctx.compiled = ctx.ext.compiled_kernel("max_pool2_forward", x.size)
         if ctx.compiled is not None:
             planes = numpy.ascontiguousarray(x).reshape((-1, H, W))
             best = numpy.empty((planes.shape[0], oh, ow), x.dtype)
