@@ -32,26 +32,29 @@ GELU_ERF_COEFFS = (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.25482
 _C0, _C1, _C2, _C3, _C4 = (F32(c) for c in GELU_ERF_COEFFS)
 
 
-def _gelu_forward(x, out, half, gauss):
-    # gauss = exp(-z^2), z = x / sqrt 2 (kept for the backward); half = Phi(x) =
-    # (1 + erf(z)) / 2; out = x Phi(x)
+def _gelu_phi_source(v):
+    # (Phi(v), exp(-v^2 / 2)) of a float32: Phi = (1 + erf(z)) / 2, z = v / sqrt 2
+    z = v * F32(_SQRT_HALF)
+    e = _exp32(-(z * z))
+    t = F32(1.0) / (abs(z) * F32(GELU_ERF_P) + F32(1.0))
+    r = (((_C0 * t + _C1) * t + _C2) * t + _C3) * t + _C4
+    erf_abs = F32(1.0) - e * t * r
+    return F32(0.5) * (F32(1.0) + (erf_abs if v >= F32(0.0) else -erf_abs)), e
+
+
+def _gelu_forward(x, out):
     for i in range(x.size):
         v = x[i]
-        z = v * F32(_SQRT_HALF)
-        e = _exp32(-(z * z))
-        t = F32(1.0) / (abs(z) * F32(GELU_ERF_P) + F32(1.0))
-        r = (((_C0 * t + _C1) * t + _C2) * t + _C3) * t + _C4
-        erf_abs = F32(1.0) - e * t * r
-        h = F32(0.5) * (F32(1.0) + (erf_abs if v >= F32(0.0) else -erf_abs))
-        gauss[i] = e
-        half[i] = h
-        out[i] = v * h
+        half, _ = _gelu_phi(v)
+        out[i] = v * half
 
 
-def _gelu_backward(x, half, e, grad, out):
+def _gelu_backward(x, grad, out):
     # d/dx x Phi(x) = Phi(x) + x phi(x), phi(x) = exp(-x^2 / 2) / sqrt(2 pi)
     for i in range(x.size):
-        out[i] = grad[i] * (half[i] + x[i] * (e[i] * F32(_INV_SQRT_2PI)))
+        v = x[i]
+        half, e = _gelu_phi(v)
+        out[i] = grad[i] * (half + v * (e * F32(_INV_SQRT_2PI)))
 
 
 def _max_pool2_forward(x, best, argk):
@@ -258,7 +261,7 @@ _LOG2E = F32(1.4426950408889634)
 _LN2_HI = F32(0.693359375)      # 8 significant bits: k * _LN2_HI is exact
 _LN2_LO = F32(-2.12194440e-4)
 _EXP_TAYLOR = tuple(F32(1.0 / math.factorial(i)) for i in range(7, -1, -1))
-_exp32 = None  # compiled in _compile (it needs numba)
+_exp32 = _gelu_phi = None  # compiled in _compile (they need numba)
 
 
 def _make_exp32(numba):
@@ -300,6 +303,9 @@ def _compile():
     except ImportError:
         return
     _exp32 = _make_exp32(numba)
+    global _gelu_phi
+    _gelu_phi = numba.njit(inline="always", error_model="numpy",
+                           fastmath={"contract"})(_gelu_phi_source)
     jit = numba.njit(cache=True, error_model="numpy", fastmath={"contract"})
     reducing = numba.njit(cache=True, error_model="numpy", fastmath={"contract", "reassoc"})
     _compiled = {name: jit(fn) for name, fn in _KERNELS.items()}

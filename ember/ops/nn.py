@@ -285,15 +285,17 @@ _F32 = numpy.float32
 
 
 def _gelu_float32(ctx, x):
-    """(gelu(x), Phi(x), exp(-x^2 / 2)) of a float32 array; the last two are kept for
-    the backward."""
+    """gelu(x) of a float32 array. The compiled kernel keeps nothing (its backward
+    recomputes from x: in a training step the arrays come from memory, not cache, so
+    reading two fewer of them is worth more than the arithmetic); the NumPy path keeps
+    Phi(x) and exp(-x^2 / 2) in ctx.half and ctx.gauss for its backward."""
     shape = x.shape
     x = x.reshape(-1)  # flat (and 1-d, so 0-d inputs give arrays, not NumPy scalars)
     kernel = ctx.ext.compiled_kernel("gelu_forward", x.size)
     if kernel is not None:
-        gauss, out, half = (numpy.empty_like(x) for _ in range(3))
-        kernel(x, out, half, gauss)
-        return out.reshape(shape), half.reshape(shape), gauss.reshape(shape)
+        out = numpy.empty_like(x)
+        kernel(x, out)
+        return out.reshape(shape)
     z = x * _F32(_SQRT_HALF)
     gauss = z * z
     numpy.negative(gauss, out=gauss)
@@ -312,18 +314,20 @@ def _gelu_float32(ctx, x):
     numpy.copysign(half, x, out=half)
     half += 1
     half *= 0.5                                 # Phi(x)
-    return (x * half).reshape(shape), half.reshape(shape), gauss.reshape(shape)
+    ctx.half, ctx.gauss = half.reshape(shape), gauss.reshape(shape)
+    return (x * half).reshape(shape)
 
 
 def _gelu_float32_backward(ctx, x, grad):
-    """grad * (Phi(x) + x phi(x)) from what _gelu_float32 kept."""
-    half, gauss = ctx.half, ctx.gauss
-    kernel = ctx.ext.compiled_kernel("gelu_backward", x.size)
-    if kernel is not None and grad.dtype == numpy.float32 and grad.shape == x.shape:
+    """grad * (Phi(x) + x phi(x)), by the kernel from x alone or from what the NumPy
+    forward kept."""
+    if ctx.gauss is None:
         out = numpy.empty(x.shape, numpy.float32)
-        kernel(x.reshape(-1), half.reshape(-1), gauss.reshape(-1), grad.reshape(-1),
-               out.reshape(-1))
+        ctx.ext.compiled_kernel("gelu_backward")(
+            x.reshape(-1), numpy.ascontiguousarray(grad, dtype=numpy.float32).reshape(-1),
+            out.reshape(-1))
         return out
+    half, gauss = ctx.half, ctx.gauss
     if not x.ndim:
         x, half, gauss = x.reshape(1), half.reshape(1), gauss.reshape(1)
     slope = gauss * _F32(_INV_SQRT_2PI)
@@ -347,7 +351,7 @@ class Gelu(Op):
         xp = ctx.xp
         ctx.approximate = approximate
         ctx.save_inputs(0)
-        ctx.gauss = None
+        ctx.float32_path = False
         if approximate == "tanh":
             inner = x * x
             inner *= _GELU_CUBIC
@@ -356,8 +360,8 @@ class Gelu(Op):
             inner *= _SQRT_2_OVER_PI
             half = xp.tanh(inner)                     # tanh(u), kept for backward
         elif xp is numpy and x.dtype == numpy.float32:
-            out, ctx.half, ctx.gauss = _gelu_float32(ctx, x)
-            return out
+            ctx.float32_path, ctx.half, ctx.gauss = True, None, None
+            return _gelu_float32(ctx, x)
         else:
             half = _erf_blocked(ctx, x * _SQRT_HALF)  # erf(x / sqrt 2)
         half += 1
@@ -380,7 +384,7 @@ class Gelu(Op):
             slope += half
             return grad * make_tensor(slope, ctx.device)
         xp = ctx.xp
-        if ctx.gauss is not None:
+        if ctx.float32_path:
             return make_tensor(_gelu_float32_backward(ctx, xa, grad._data), ctx.device)
         # exact form: one array, every pass in place (the composed expression allocated
         # five activation-sized temporaries)
