@@ -255,3 +255,22 @@ def test_softmax_compiled_equals_numpy_and_torch(shape, log, monkeypatch):
         for other in (b, c):
             assert np.array_equal(np.isnan(a), np.isnan(other))
             assert np.nanmax(np.abs(a - other) / scale) < 4e-6
+
+
+def test_kernels_compile_uncached_where_numba_cannot_cache(monkeypatch):
+    real_njit = numba.njit
+
+    def njit_without_cache(*args, cache=False, **flags):
+        if cache:  # what numba raises when no folder for its cache is writable
+            raise RuntimeError("cannot cache function: no locator available for file")
+        return real_njit(*args, **flags)
+
+    monkeypatch.setattr(numba, "njit", njit_without_cache)
+    monkeypatch.setattr(numba_kernels, "_compiled", None)
+    gelu_kernel = numba_kernels.kernel("gelu_forward")
+    assert gelu_kernel is not None
+    x = np.array([-1.0, 0.0, 2.0], dtype=np.float32)
+    out = np.empty_like(x)
+    gelu_kernel(x, out)
+    np.testing.assert_allclose(out, torch.nn.functional.gelu(torch.tensor(x)).numpy(),
+                               atol=1e-6)

@@ -294,7 +294,7 @@ def _make_exp32(numba):
 
 
 def _compile():
-    global _compiled, _exp32
+    global _compiled, _exp32, _gelu_phi
     _compiled = {}
     if os.environ.get("EMBER_NUMBA", "1") == "0":
         return
@@ -303,13 +303,22 @@ def _compile():
     except ImportError:
         return
     _exp32 = _make_exp32(numba)
-    global _gelu_phi
     _gelu_phi = numba.njit(inline="always", error_model="numpy",
                            fastmath={"contract"})(_gelu_phi_source)
-    jit = numba.njit(cache=True, error_model="numpy", fastmath={"contract"})
-    reducing = numba.njit(cache=True, error_model="numpy", fastmath={"contract", "reassoc"})
-    _compiled = {name: jit(fn) for name, fn in _KERNELS.items()}
-    _compiled.update({name: reducing(fn) for name, fn in _REDUCING.items()})
+    flags = {"error_model": "numpy", "fastmath": {"contract"}}
+    reducing = {"error_model": "numpy", "fastmath": {"contract", "reassoc"}}
+    _compiled = {name: _jit(numba, fn, flags) for name, fn in _KERNELS.items()}
+    _compiled.update({name: _jit(numba, fn, reducing) for name, fn in _REDUCING.items()})
+
+
+def _jit(numba, fn, flags):
+    """fn compiled lazily, its machine code cached on disk where numba finds a writable
+    place (beside this file, else the user's cache folder); uncached where it finds none
+    (a read-only install), which costs the compile time in every process."""
+    try:
+        return numba.njit(cache=True, **flags)(fn)
+    except RuntimeError:  # numba: "cannot cache function ...: no locator available"
+        return numba.njit(**flags)(fn)
 
 
 # Below this many elements a kernel is not used: NumPy's passes then cost about as much as
