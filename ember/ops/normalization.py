@@ -135,7 +135,7 @@ _EMPTY64 = numpy.empty(0, numpy.float64)
 def _layer_norm_compiled(ctx, x, weight, bias, axes, eps):
     lead = x.shape[:x.ndim - len(axes)]
     rows = math.prod(lead)
-    x2 = numpy.ascontiguousarray(x).reshape(rows, x.size // rows if rows else 0)
+    x2 = numpy.ascontiguousarray(x).reshape(rows, math.prod(x.shape[len(lead):]))
     y = numpy.empty(x2.shape, numpy.float32)
     mean, var, invstd = (numpy.empty(rows, numpy.float32) for _ in range(3))
     ctx.compiled(x2, _EMPTY32 if weight is None else weight.reshape(-1),
