@@ -285,18 +285,18 @@ _F32 = numpy.float32
 
 
 def _gelu_float32(ctx, x):
-    """gelu(x) of a float32 array. The compiled kernel keeps nothing (its backward
-    recomputes from x: in a training step the arrays come from memory, not cache, so
-    reading two fewer of them is worth more than the arithmetic); the NumPy path keeps
-    Phi(x) and exp(-x^2 / 2) in ctx.half and ctx.gauss for its backward."""
-    shape = x.shape
-    x = x.reshape(-1)  # flat (and 1-d, so 0-d inputs give arrays, not NumPy scalars)
+    """gelu(x) of a float32 array, by the compiled kernel, which keeps nothing (ctx.half is
+    None: its backward recomputes from x; in a training step the arrays come from memory,
+    not cache, so reading two fewer of them is worth more than the arithmetic), or else
+    None after setting ctx.half to erf(x / sqrt 2) and ctx.gauss to exp(-x^2 / 2), which
+    the exact form's backward reuses."""
     kernel = ctx.ext.compiled_kernel("gelu_forward", x.size)
     if kernel is not None:
-        out = numpy.empty_like(x)
-        kernel(x, out)
-        return out.reshape(shape)
-    z = x * _F32(_SQRT_HALF)
+        out = numpy.empty(x.shape, numpy.float32)
+        kernel(numpy.ascontiguousarray(x).reshape(-1), out.reshape(-1))
+        ctx.half = None
+        return out
+    z = (x * _F32(_SQRT_HALF)).reshape(-1)  # 1-d: in-place ufuncs cannot write 0-d scalars
     gauss = z * z
     numpy.negative(gauss, out=gauss)
     numpy.exp(gauss, out=gauss)                 # exp(-z^2)
@@ -310,34 +310,10 @@ def _gelu_float32(ctx, x):
         poly += _F32(c)
         poly *= t                               # t P(t), Horner
     poly *= gauss
-    half = numpy.subtract(1, poly, out=poly)    # erf(|z|)
-    numpy.copysign(half, x, out=half)
-    half += 1
-    half *= 0.5                                 # Phi(x)
-    ctx.half, ctx.gauss = half.reshape(shape), gauss.reshape(shape)
-    return (x * half).reshape(shape)
-
-
-def _gelu_float32_backward(ctx, x, grad):
-    """grad * (Phi(x) + x phi(x)), by the kernel from x alone or from what the NumPy
-    forward kept."""
-    if ctx.gauss is None:
-        out = numpy.empty(x.shape, numpy.float32)
-        ctx.ext.compiled_kernel("gelu_backward")(
-            x.reshape(-1), numpy.ascontiguousarray(grad, dtype=numpy.float32).reshape(-1),
-            out.reshape(-1))
-        return out
-    half, gauss = ctx.half, ctx.gauss
-    if not x.ndim:
-        x, half, gauss = x.reshape(1), half.reshape(1), gauss.reshape(1)
-    slope = gauss * _F32(_INV_SQRT_2PI)
-    slope *= x
-    slope += half
-    slope = slope.reshape(grad.shape)
-    if grad.dtype == slope.dtype:
-        slope *= grad
-        return slope
-    return grad * slope
+    erf = numpy.subtract(1, poly, out=poly)     # erf(|z|)
+    numpy.copysign(erf, x.reshape(-1), out=erf)
+    ctx.half, ctx.gauss = erf.reshape(x.shape), gauss.reshape(x.shape)
+    return None
 
 
 class Gelu(Op):
@@ -351,7 +327,7 @@ class Gelu(Op):
         xp = ctx.xp
         ctx.approximate = approximate
         ctx.save_inputs(0)
-        ctx.float32_path = False
+        ctx.gauss = None  # exp(-x^2 / 2) when the forward computed it anyway
         if approximate == "tanh":
             inner = x * x
             inner *= _GELU_CUBIC
@@ -360,8 +336,10 @@ class Gelu(Op):
             inner *= _SQRT_2_OVER_PI
             half = xp.tanh(inner)                     # tanh(u), kept for backward
         elif xp is numpy and x.dtype == numpy.float32:
-            ctx.float32_path, ctx.half, ctx.gauss = True, None, None
-            return _gelu_float32(ctx, x)
+            out = _gelu_float32(ctx, x)
+            if out is not None:
+                return out
+            half = ctx.half                           # erf(x / sqrt 2)
         else:
             half = _erf_blocked(ctx, x * _SQRT_HALF)  # erf(x / sqrt 2)
         half += 1
@@ -384,17 +362,25 @@ class Gelu(Op):
             slope += half
             return grad * make_tensor(slope, ctx.device)
         xp = ctx.xp
-        if ctx.float32_path:
-            return make_tensor(_gelu_float32_backward(ctx, xa, grad._data), ctx.device)
+        if half is None:  # the compiled float32 forward kept nothing
+            out = numpy.empty(xa.shape, numpy.float32)
+            ctx.ext.compiled_kernel("gelu_backward")(
+                numpy.ascontiguousarray(xa).reshape(-1),
+                numpy.ascontiguousarray(grad._data, dtype=numpy.float32).reshape(-1),
+                out.reshape(-1))
+            return make_tensor(out, ctx.device)
         # exact form: one array, every pass in place (the composed expression allocated
         # five activation-sized temporaries)
         if not xa.ndim:  # 0-d: NumPy gives scalars, which in-place ufuncs cannot write
             slope = xp.exp(-0.5 * xa * xa) * _INV_SQRT_2PI * xa + half
             return grad * make_tensor(xp.asarray(slope, dtype=xa.dtype), ctx.device)
-        slope = xa * xa
-        slope *= -0.5
-        xp.exp(slope, out=slope)
-        slope *= _INV_SQRT_2PI                                # phi(x)
+        if ctx.gauss is not None:
+            slope = ctx.gauss * xa.dtype.type(_INV_SQRT_2PI)
+        else:
+            slope = xa * xa
+            slope *= -0.5
+            xp.exp(slope, out=slope)
+            slope *= _INV_SQRT_2PI                            # phi(x)
         slope *= xa
         slope += half
         g = grad._data
